@@ -1,0 +1,53 @@
+# Lineage: the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint check pytest worker beat migrate demo clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml requirements/lock.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements/lock.txt -e ".[dev]"
+	touch $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo
+	@echo ""
+	@echo "Lineage is running at http://$(HOST):$(PORT)/  (admin at http://$(HOST):$(PORT)/admin/)"
+	@echo "Demo logins, password 'lineage-demo' for all: admin, instructor, learner"
+	@echo "Stop with Ctrl+C."
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: install
+	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+pytest: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint check pytest
+
+worker: install
+	$(BIN)/celery -A lms worker --beat --loglevel=INFO
+
+beat: install
+	$(BIN)/celery -A lms beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) var db.sqlite3

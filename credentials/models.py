@@ -1,0 +1,1 @@
+"""Credentials issued on course completion (built out by the credentials issue)."""

@@ -1,0 +1,145 @@
+"""Build the demo site: home page, catalogue, three courses with lessons, and demo users.
+
+Idempotent: pages and users that already exist are left as they are (an instructor may have
+edited them), so running it twice changes nothing. Refuses to run under production settings.
+"""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from wagtail.models import Site
+
+from courses.models import CourseIndexPage, CoursePage, LessonPage
+from courses.services import INSTRUCTOR_ROLE_GROUP
+from home.models import HomePage
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+DEMO_PASSWORD = "lineage-demo"  # noqa: S105 - published demo credential, dev only
+DEMO_USERS = {
+    "admin": {"display_name": "Ada Admin", "credential_name": "Ada Admin", "superuser": True},
+    "instructor": {"display_name": "Imani Instructor", "credential_name": "Imani Okafor"},
+    "learner": {"display_name": "Lee Learner", "credential_name": "Lee Marín-Novák"},
+}
+
+
+class Command(BaseCommand):
+    help = "Load Lineage's demo content and demo users (development only; idempotent)."
+
+    def handle(self, *args, **options):
+        if not getattr(settings, "LINEAGE_DEMO_ALLOWED", False):
+            raise CommandError("load_demo refuses to run here: demo users are for development.")
+        courses = json.loads((DEMO_DIR / "courses.json").read_text(encoding="utf-8"))
+        with transaction.atomic():
+            users = self.load_users()
+            home = self.load_home()
+            index = self.load_catalogue(home)
+            for course in courses:
+                self.load_course(index, course, users)
+            self.link_prerequisites(index, courses, users["admin"])
+        self.stdout.write(self.style.SUCCESS("Demo content is ready."))
+        self.stdout.write(
+            "Demo logins (password for all: lineage-demo): "
+            "admin (admin@example.org), instructor (instructor@example.org), "
+            "learner (learner@example.org)"
+        )
+
+    def load_users(self) -> dict:
+        User = get_user_model()
+        users = {}
+        for username, spec in DEMO_USERS.items():
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "email": f"{username}@example.org",
+                    "display_name": spec["display_name"],
+                    "credential_name": spec["credential_name"],
+                    "is_staff": spec.get("superuser", False),
+                    "is_superuser": spec.get("superuser", False),
+                },
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+            users[username] = user
+        Group.objects.get(name=INSTRUCTOR_ROLE_GROUP).user_set.add(users["instructor"])
+        return users
+
+    def load_home(self) -> HomePage:
+        site = Site.objects.get(is_default_site=True)
+        home = site.root_page.specific
+        if not isinstance(home, HomePage):
+            raise CommandError("The default site's root page is not Lineage's home page.")
+        if not home.intro:
+            home.intro = (
+                "<p>Short, practical courses for artists, editors, producers and marketers "
+                "working with generative tools, written with the unions, creators and "
+                "employers who back Lineage. Finish a course and get a credential anyone "
+                "can verify.</p>"
+            )
+            home.save_revision().publish()
+        return home
+
+    def load_catalogue(self, home: HomePage) -> CourseIndexPage:
+        index = CourseIndexPage.objects.child_of(home).first()
+        if index is None:
+            index = CourseIndexPage(
+                title="Courses",
+                slug="courses",
+                intro="<p>Every course is free to learners and ends in a credential "
+                "anyone can verify.</p>",
+            )
+            home.add_child(instance=index)
+            index.save_revision().publish()
+        return index
+
+    def load_course(self, index: CourseIndexPage, data: dict, users: dict) -> None:
+        course = CoursePage.objects.child_of(index).filter(slug=data["slug"]).first()
+        if course is None:
+            course = CoursePage(
+                title=data["title"],
+                slug=data["slug"],
+                code=data["code"],
+                summary=data["summary"],
+                description=data["description"],
+                audience=data["audience"],
+                level=data["level"],
+                estimated_hours=data["estimated_hours"],
+                outcomes=json.dumps([{"type": "outcome", "value": o} for o in data["outcomes"]]),
+                references=json.dumps(
+                    [{"type": "reference", "value": r} for r in data["references"]]
+                ),
+            )
+            index.add_child(instance=course)
+            course.skills.set(data["skills"])
+            course.instructors.set([users["instructor"]])
+            course.save_revision(user=users["admin"]).publish(user=users["admin"])
+            self.stdout.write(f"Created course {data['code']}: {data['title']}")
+        for lesson_data in data["lessons"]:
+            if LessonPage.objects.child_of(course).filter(slug=lesson_data["slug"]).exists():
+                continue
+            lesson = LessonPage(
+                title=lesson_data["title"],
+                slug=lesson_data["slug"],
+                summary=lesson_data["summary"],
+                estimated_minutes=lesson_data["estimated_minutes"],
+                outcomes=json.dumps(
+                    [{"type": "outcome", "value": o} for o in lesson_data["outcomes"]]
+                ),
+                body=json.dumps(lesson_data["body"]),
+            )
+            course.add_child(instance=lesson)
+            lesson.save_revision(user=users["instructor"]).publish(user=users["admin"])
+
+    def link_prerequisites(self, index: CourseIndexPage, courses: list[dict], admin) -> None:
+        by_slug = {c.slug: c for c in CoursePage.objects.child_of(index)}
+        for data in courses:
+            course = by_slug[data["slug"]]
+            wanted = {by_slug[slug].pk for slug in data["prerequisites"]}
+            if set(course.prerequisites.values_list("pk", flat=True)) != wanted:
+                course.prerequisites.set(wanted)
+                course.save_revision(user=admin).publish(user=admin)

@@ -1,0 +1,56 @@
+"""Settings for `make test`.
+
+Each run gets its own Redis key prefix and Celery queue so concurrent runs (a developer's and
+CI's, or two checkouts) never see each other's keys or tasks.
+"""
+
+import os
+import uuid
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, CELERY_BROKER_TRANSPORT_OPTIONS, DATABASES, REDIS_URL, env
+
+DEBUG = False
+SECRET_KEY = "lineage-test-secret"  # noqa: S105 - tests only
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+LINEAGE_DEMO_ALLOWED = True
+
+TEST_RUN_ID = os.environ.setdefault("LINEAGE_TEST_RUN_ID", uuid.uuid4().hex[:12])
+REDIS_KEY_PREFIX = f"lineage-test-{TEST_RUN_ID}"
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file test DB, so --reuse-db works (Wagtail's tree comes from migrations: NOTES.md).
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+else:
+    DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
+
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": REDIS_KEY_PREFIX,
+        }
+    }
+
+# Eager by default; tests marked `celery_worker` switch to the real broker themselves.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_DEFAULT_QUEUE = f"lineage-test-{TEST_RUN_ID}"
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **CELERY_BROKER_TRANSPORT_OPTIONS,
+    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "10")),
+    "global_keyprefix": f"{REDIS_KEY_PREFIX}:",
+}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = BASE_DIR / "var" / "test-media" / TEST_RUN_ID
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+# Serve static files straight from the app folders (no collectstatic needed).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,111 @@
+"""Shared fixtures: the page tree, people in each role, and courses with lessons."""
+
+import json
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from wagtail.models import Site
+
+from courses.services import INSTRUCTOR_ROLE_GROUP
+
+PASSWORD = "correct-horse-battery"  # noqa: S105 - test credential
+
+
+def require_service(name: str, available: bool) -> None:
+    """Skip a test whose service is missing, but fail under REQUIRE_SERVICES=1 (CI)."""
+    if available:
+        return
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{name} is required (REQUIRE_SERVICES=1) but is not configured")
+    pytest.skip(f"{name} is not configured")
+
+
+def make_user(username: str, **extra):
+    user = get_user_model().objects.create_user(
+        username=username, email=f"{username}@example.org", password=PASSWORD, **extra
+    )
+    return user
+
+
+@pytest.fixture
+def learner(db):
+    return make_user("lena", display_name="Lena", credential_name="Lena Müller")
+
+
+@pytest.fixture
+def other_learner(db):
+    return make_user("omar", display_name="Omar")
+
+
+@pytest.fixture
+def instructor(db):
+    user = make_user("ines", display_name="Inès")
+    Group.objects.get(name=INSTRUCTOR_ROLE_GROUP).user_set.add(user)
+    return user
+
+
+@pytest.fixture
+def other_instructor(db):
+    user = make_user("ivan", display_name="Ivan")
+    Group.objects.get(name=INSTRUCTOR_ROLE_GROUP).user_set.add(user)
+    return user
+
+
+@pytest.fixture
+def admin_user(db):
+    return get_user_model().objects.create_superuser(
+        username="root", email="root@example.org", password=PASSWORD
+    )
+
+
+@pytest.fixture
+def home_page(db):
+    return Site.objects.get(is_default_site=True).root_page.specific
+
+
+@pytest.fixture
+def course_index(home_page):
+    from courses.models import CourseIndexPage
+
+    index = CourseIndexPage(title="Courses", slug="courses")
+    home_page.add_child(instance=index)
+    index.save_revision().publish()
+    return index
+
+
+def lesson_body(n: int = 1) -> str:
+    return json.dumps(
+        [
+            {"type": "heading", "value": {"text": f"Section {n}", "level": "h2"}},
+            {"type": "paragraph", "value": f"<p>Lesson text number {n}.</p>"},
+        ]
+    )
+
+
+@pytest.fixture
+def make_course(course_index):
+    """Build a published course with ``lessons`` published lessons."""
+    from courses.models import CoursePage, LessonPage
+
+    def build(title="Reading generated frames", *, lessons=3, skills=("bias",), **fields):
+        slug = fields.pop("slug", None) or title.lower().replace(" ", "-")
+        instructors = fields.pop("instructors", ())
+        course = CoursePage(title=title, slug=slug, summary=f"About {title}.", **fields)
+        course_index.add_child(instance=course)
+        course.skills.set(list(skills))
+        course.instructors.set(list(instructors))
+        course.save_revision().publish()
+        for number in range(1, lessons + 1):
+            lesson = LessonPage(
+                title=f"{title}: lesson {number}",
+                slug=f"lesson-{number}",
+                summary=f"Summary {number}",
+                body=lesson_body(number),
+            )
+            course.add_child(instance=lesson)
+            lesson.save_revision().publish()
+        return CoursePage.objects.get(pk=course.pk)
+
+    return build
