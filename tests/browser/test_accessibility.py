@@ -1,0 +1,37 @@
+"""Zero axe-core WCAG 2.2 AA violations on the public pages, with nothing excluded."""
+
+import pytest
+
+from tests.browser.conftest import axe_violations
+
+FLAGSHIP = "/courses/detecting-bias-and-inaccuracy-in-ai-generated-media/"
+PAGES = {
+    "home": "/",
+    "catalogue": "/courses/",
+    "catalogue filtered": "/courses/?skill=content-provenance&level=intermediate",
+    "course": FLAGSHIP,
+    "lesson": FLAGSHIP + "where-bias-in-generated-media-comes-from/",
+    "lesson with examples": FLAGSHIP
+    + "hallucination-and-inaccuracy-in-generated-copy-and-visuals/",
+    "search results": "/search/?query=bias",
+    "search empty": "/search/?query=zzzqqq",
+    "login": "/accounts/login/",
+    "not found": "/no-such-page/",
+}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_has_no_axe_violations(demo_server, page, name):
+    response = page.goto(demo_server + PAGES[name])
+    assert response.status == (404 if name == "not found" else 200)
+    assert page.locator("main").count() == 1
+    assert axe_violations(page) == []
+
+
+def test_skip_link_is_first_and_moves_focus_to_main(demo_server, page):
+    page.goto(demo_server + "/courses/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main-content"
