@@ -1,8 +1,14 @@
 """Writes for the courses app. Keyword-only, typed, transactional."""
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from wagtail.models import GroupPagePermission
+
+from .hooks import course_completed
+from .models import CourseCompletion, Enrollment, LearningRecord, StepCompletion
 
 INSTRUCTOR_ROLE_GROUP = "Instructors"
 # What a course's instructors may do on their course and everything below it.
@@ -37,3 +43,236 @@ def course_instructors_sync(*, course) -> Group:
 def course_instructors_remove(*, course_id: int) -> None:
     """Drop a deleted course's instructor group and its page permissions."""
     Group.objects.filter(name=course_group_name(course_id)).delete()
+
+
+# --- Enrolment, progress and completion ---------------------------------------------------
+
+
+class EnrollmentError(Exception):
+    """A learner can't enrol (e.g. missing prerequisites); the message says why, in words."""
+
+
+class StepError(Exception):
+    """A step can't be completed by this learner (not enrolled, not a step of a course)."""
+
+
+def activity_iri(page) -> str:
+    """A stable xAPI activity IRI for a page (independent of its slug or position)."""
+    return f"{settings.LINEAGE_BASE_URL}/xapi/activities/{page._meta.model_name}/{page.pk}"
+
+
+def learning_record_add(
+    *, user, verb: str, page, course=None, result: dict | None = None, learner_key: str = ""
+) -> LearningRecord:
+    """Append one xAPI-shaped statement to a learner's record."""
+    return LearningRecord.objects.create(
+        user=user,
+        learner_key=learner_key,
+        verb=verb,
+        object_id=activity_iri(page),
+        object_name=page.title[:255],
+        object_type=page._meta.model_name,
+        context_id=activity_iri(course) if course is not None else "",
+        result=result,
+    )
+
+
+def missing_prerequisites(*, user, course) -> list:
+    """Prerequisite courses the learner has not completed, in title order."""
+    prerequisites = list(course.prerequisites.all().order_by("title"))
+    if not prerequisites:
+        return []
+    completed = set(
+        CourseCompletion.objects.filter(
+            user=user, course__in=[p.pk for p in prerequisites]
+        ).values_list("course_id", flat=True)
+    )
+    return [p for p in prerequisites if p.pk not in completed]
+
+
+@transaction.atomic
+def enrollment_create(*, user, course) -> Enrollment:
+    """Enrol ``user`` in ``course``; idempotent, and safe under concurrent double clicks.
+
+    Re-enrolling after withdrawing re-activates the same enrolment (and its progress).
+    Raises EnrollmentError naming any prerequisite course not yet completed.
+    """
+    if not course.live:
+        raise EnrollmentError("This course is not open for enrolment.")
+    missing = missing_prerequisites(user=user, course=course)
+    if missing:
+        names = ", ".join(f"“{c.title}”" for c in missing)
+        raise EnrollmentError(f"Complete {names} before enrolling in “{course.title}”.")
+    try:
+        with transaction.atomic():
+            enrollment, created = Enrollment.objects.get_or_create(
+                user=user, course=course, defaults={"cycle_started_at": timezone.now()}
+            )
+    except IntegrityError:  # a concurrent request created it first
+        enrollment, created = Enrollment.objects.get(user=user, course=course), False
+    if not created and enrollment.is_active:
+        return enrollment
+    if not created:
+        enrollment.status = Enrollment.Status.ACTIVE
+        enrollment.withdrawn_at = None
+        enrollment.save(update_fields=["status", "withdrawn_at"])
+    learning_record_add(
+        user=user,
+        verb=LearningRecord.Verb.REGISTERED,
+        page=course,
+        course=course,
+        learner_key=enrollment.learner_key,
+    )
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_withdraw(*, enrollment: Enrollment) -> Enrollment:
+    """Withdraw from a course. Progress is kept, so re-enrolling picks up where it was."""
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if not enrollment.is_active:
+        return enrollment
+    enrollment.status = Enrollment.Status.WITHDRAWN
+    enrollment.withdrawn_at = timezone.now()
+    enrollment.save(update_fields=["status", "withdrawn_at"])
+    learning_record_add(
+        user=enrollment.user,
+        verb=LearningRecord.Verb.WITHDREW,
+        page=enrollment.course,
+        course=enrollment.course,
+        learner_key=enrollment.learner_key,
+    )
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_restart(*, enrollment: Enrollment) -> Enrollment:
+    """Start a new cycle (e.g. to renew an expired credential): earlier completions stand."""
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    enrollment.cycle += 1
+    enrollment.cycle_started_at = timezone.now()
+    enrollment.status = Enrollment.Status.ACTIVE
+    enrollment.save(update_fields=["cycle", "cycle_started_at", "status"])
+    return enrollment
+
+
+def course_edition(course, steps) -> dict:
+    """What "the course" was at completion time: revision ids of the course and its steps."""
+    return {
+        "course": {"id": course.pk, "title": course.title, "revision_id": course.live_revision_id},
+        "steps": [
+            {
+                "id": step.pk,
+                "type": step._meta.model_name,
+                "title": step.title,
+                "revision_id": step.live_revision_id,
+            }
+            for step in steps
+        ],
+    }
+
+
+def course_completion_record(*, enrollment: Enrollment) -> CourseCompletion | None:
+    """Record the completion if the rule is now satisfied; at most once per enrolment cycle.
+
+    Must run inside the transaction holding the enrolment's row lock (``step_complete``
+    takes it). The ``course_completed`` hook runs synchronously in the same transaction.
+    """
+    from .progress import course_progress, course_steps
+
+    existing = CourseCompletion.objects.filter(enrollment=enrollment, cycle=enrollment.cycle)
+    if existing.exists():
+        return None
+    course = enrollment.course
+    steps = course_steps(course)
+    progress = course_progress(course, enrollment, steps=steps)
+    if not progress.complete:
+        return None
+    required = [s.page for s in progress.steps if s.required]
+    try:
+        with transaction.atomic():
+            completion = CourseCompletion.objects.create(
+                enrollment=enrollment,
+                user=enrollment.user,
+                course=course,
+                course_title=course.title,
+                cycle=enrollment.cycle,
+                edition=course_edition(course, required),
+            )
+    except IntegrityError:  # completed concurrently (only reachable without row locks)
+        return None
+    learning_record_add(
+        user=enrollment.user,
+        verb=LearningRecord.Verb.COMPLETED,
+        page=course,
+        course=course,
+        learner_key=enrollment.learner_key,
+    )
+    course_completed.send(sender=CourseCompletion, completion=completion)
+    return completion
+
+
+@transaction.atomic
+def step_complete(*, user, step, result: dict | None = None) -> StepCompletion:
+    """Mark ``step`` done for ``user`` (idempotent), then record the course completion if due.
+
+    The enrolment row is locked first, so concurrent completions of different steps by the
+    same learner are serialised and the last one sees all the others.
+    """
+    course = step.get_parent().specific
+    enrollment = (
+        Enrollment.objects.select_for_update()
+        .filter(user=user, course_id=course.pk, status=Enrollment.Status.ACTIVE)
+        .first()
+    )
+    if enrollment is None:
+        raise StepError("Enrol in this course to record your progress.")
+    if not step.live:
+        raise StepError("This step is not published.")
+    try:
+        with transaction.atomic():
+            done, created = StepCompletion.objects.get_or_create(
+                enrollment=enrollment, step_id=step.pk, cycle=enrollment.cycle
+            )
+    except IntegrityError:
+        done, created = (
+            StepCompletion.objects.get(
+                enrollment=enrollment, step_id=step.pk, cycle=enrollment.cycle
+            ),
+            False,
+        )
+    if created:
+        learning_record_add(
+            user=user,
+            verb=LearningRecord.Verb.COMPLETED,
+            page=step,
+            course=course,
+            result=result,
+            learner_key=enrollment.learner_key,
+        )
+    course_completion_record(enrollment=enrollment)
+    return done
+
+
+def lesson_view_record(*, user, lesson) -> bool:
+    """Record "viewed" at most once per learner, lesson and day; usually costs no query.
+
+    A cache key answers the common case (already recorded today) without touching the
+    database; the unique constraint makes the rare race harmless.
+    """
+    if not user.is_authenticated:
+        return False
+    today = timezone.localdate()
+    key = f"viewed:{user.pk}:{lesson.pk}:{today.isoformat()}"
+    if not cache.add(key, 1, timeout=60 * 60 * 24):
+        return False
+    record = LearningRecord(
+        user=user,
+        verb=LearningRecord.Verb.EXPERIENCED,
+        object_id=activity_iri(lesson),
+        object_name=lesson.title[:255],
+        object_type=lesson._meta.model_name,
+        day=today,
+    )
+    LearningRecord.objects.bulk_create([record], ignore_conflicts=True)
+    return True

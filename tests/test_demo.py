@@ -60,3 +60,21 @@ def test_demo_lessons_contain_no_quiz_answers():
     text = " ".join(str(lesson.body.raw_data) for lesson in LessonPage.objects.all())
     assert "Which list is correct?" not in text
     assert "**Correct:**" not in text
+
+
+def test_demo_learner_progress():
+    from courses.models import CourseCompletion, Enrollment
+    from courses.progress import course_progress
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    learner = get_user_model().objects.get(username="learner")
+    flagship = CoursePage.objects.get(title=FLAGSHIP)
+    consent = CoursePage.objects.get(code="AIPR-102")
+    enrollment = Enrollment.objects.get(user=learner, course=flagship)
+    progress = course_progress(flagship, enrollment)
+    assert [s.done for s in progress.steps][:3] == [True, True, False]
+    assert progress.next_step == LessonPage.objects.child_of(flagship).order_by("path")[2]
+    other = course_progress(consent, Enrollment.objects.get(user=learner, course=consent))
+    assert other.required_done == 0
+    assert not CourseCompletion.objects.filter(user=learner).exists()

@@ -18,8 +18,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageManager
 from wagtail.search import index
 
-from . import blocks
-from .queries import CoursePageQuerySet, catalogue_filters
+from .. import blocks
+from ..queries import CoursePageQuerySet, catalogue_filters
 
 CATALOGUE_PAGE_SIZE = 12
 
@@ -147,13 +147,14 @@ class CoursePage(Page):
         if self.cover_image_id and not self.cover_image_alt.strip():
             raise ValidationError({"cover_image_alt": "Describe the cover image (alt text)."})
 
-    def outline(self):
-        """The live steps of this course in page-tree order, as specific pages."""
-        return list(Page.objects.child_of(self).live().specific().order_by("path"))
-
     def get_context(self, request, *args, **kwargs):
+        from ..progress import course_progress, enrollment_for
+
         context = super().get_context(request, *args, **kwargs)
-        context["outline"] = self.outline()
+        enrollment = enrollment_for(request.user, self)
+        context["progress"] = course_progress(self, enrollment)
+        context["enrollment"] = enrollment
+        context["outline"] = [step.page for step in context["progress"].steps]
         return context
 
 
@@ -187,13 +188,23 @@ class LessonPage(Page):
     parent_page_types = ["courses.CoursePage"]
     subpage_types = []
 
+    # Learners mark lessons done themselves; other step types (quizzes) complete by passing.
+    learner_can_mark_complete = True
+
     def get_context(self, request, *args, **kwargs):
+        from ..progress import course_progress, enrollment_for
+
         context = super().get_context(request, *args, **kwargs)
         course = self.get_parent().specific
-        outline = course.outline()
+        enrollment = enrollment_for(request.user, course)
+        progress = course_progress(course, enrollment)
+        outline = [step.page for step in progress.steps]
         position = next((i for i, step in enumerate(outline) if step.pk == self.pk), None)
         context.update(
             course=course,
+            enrollment=enrollment,
+            progress=progress,
+            step_progress=progress.for_page(self.pk),
             outline=outline,
             previous_step=outline[position - 1] if position else None,
             next_step=(

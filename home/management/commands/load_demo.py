@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from wagtail.models import Site
 
+from courses import services
 from courses.models import CourseIndexPage, CoursePage, LessonPage
 from courses.services import INSTRUCTOR_ROLE_GROUP
 from home.models import HomePage
@@ -41,6 +42,7 @@ class Command(BaseCommand):
             for course in courses:
                 self.load_course(index, course, users)
             self.link_prerequisites(index, courses, users["admin"])
+            self.load_learner_progress(index, users["learner"])
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
         self.stdout.write(
             "Demo logins (password for all: lineage-demo): "
@@ -134,6 +136,15 @@ class Command(BaseCommand):
             )
             course.add_child(instance=lesson)
             lesson.save_revision(user=users["instructor"]).publish(user=users["admin"])
+
+    def load_learner_progress(self, index: CourseIndexPage, learner) -> None:
+        """The demo learner is two lessons into the flagship and enrolled in AIPR-102."""
+        by_code = {c.code: c for c in CoursePage.objects.child_of(index)}
+        flagship, consent = by_code["AIBM-101"], by_code["AIPR-102"]
+        services.enrollment_create(user=learner, course=flagship)
+        services.enrollment_create(user=learner, course=consent)
+        for lesson in LessonPage.objects.child_of(flagship).live().order_by("path")[:2]:
+            services.step_complete(user=learner, step=lesson)
 
     def link_prerequisites(self, index: CourseIndexPage, courses: list[dict], admin) -> None:
         by_slug = {c.slug: c for c in CoursePage.objects.child_of(index)}
