@@ -99,6 +99,9 @@ class StepCompletion(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"step {self.step_id} done in enrolment {self.enrollment_id}"
+
 
 class CourseCompletion(AppendOnlyModel):
     """A learner satisfied a course's completion rule: recorded once per enrolment cycle.
@@ -131,6 +134,9 @@ class CourseCompletion(AppendOnlyModel):
             )
         ]
         indexes = [models.Index(fields=["user", "course"])]
+
+    def __str__(self) -> str:
+        return f"{self.course_title} completed (cycle {self.cycle})"
 
 
 class LearningRecordQuerySet(models.QuerySet):
@@ -180,3 +186,6 @@ class LearningRecord(AppendOnlyModel):
             )
         ]
         indexes = [models.Index(fields=["user", "timestamp"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_verb_display()} {self.object_name}"
