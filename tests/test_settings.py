@@ -6,7 +6,16 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-REQUIRED = ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "LINEAGE_BASE_URL"]
+REQUIRED = [
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "LINEAGE_BASE_URL",
+    "LINEAGE_KEY_DIR",
+    "LINEAGE_PDF_KEY_FILE",
+    "LINEAGE_PDF_CERT_FILE",
+]
 
 
 def run_check(env_overrides):
@@ -37,6 +46,9 @@ def test_production_starts_with_its_environment():
             "DATABASE_URL": "postgres://lineage@127.0.0.1:5432/lineage",
             "REDIS_URL": "redis://127.0.0.1:6379/0",
             "LINEAGE_BASE_URL": "https://lineage.example",
+            "LINEAGE_KEY_DIR": "/srv/lineage/keys",
+            "LINEAGE_PDF_KEY_FILE": "/srv/lineage/pdf/key.pem",
+            "LINEAGE_PDF_CERT_FILE": "/srv/lineage/pdf/cert.pem",
         }
     )
     assert result.returncode == 0, result.stderr

@@ -106,6 +106,11 @@ class CoursePage(Page):
         "courses.CoursePage", blank=True, symmetrical=False, related_name="required_for"
     )
     skills = ClusterTaggableManager(through=CourseTag, blank=True)
+    credential_valid_for_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="How long a credential for this course stays valid. Empty: it never expires.",
+    )
     references = StreamField([("reference", blocks.ReferenceBlock())], blank=True)
 
     objects = PageManager.from_queryset(CoursePageQuerySet)()
@@ -126,6 +131,7 @@ class CoursePage(Page):
         ),
         FieldPanel("instructors", permission="courses.change_course_instructors"),
         FieldPanel("prerequisites"),
+        FieldPanel("credential_valid_for_days"),
         FieldPanel("references"),
     ]
     search_fields = [

@@ -5,7 +5,16 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import env, env_bool, env_list
 
-REQUIRED = ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "LINEAGE_BASE_URL"]
+REQUIRED = [
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "LINEAGE_BASE_URL",
+    "LINEAGE_KEY_DIR",
+    "LINEAGE_PDF_KEY_FILE",
+    "LINEAGE_PDF_CERT_FILE",
+]
 _missing = [name for name in REQUIRED if not env(name)]
 if _missing:
     raise ImproperlyConfigured(
@@ -17,6 +26,8 @@ SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 LINEAGE_DEMO_ALLOWED = False
+LINEAGE_CREATE_KEYS = False
+LINEAGE_ISSUER_DID_METHOD = env("LINEAGE_ISSUER_DID_METHOD", "web")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

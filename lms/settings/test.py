@@ -18,10 +18,8 @@ LINEAGE_DEMO_ALLOWED = True
 TEST_RUN_ID = os.environ.setdefault("LINEAGE_TEST_RUN_ID", uuid.uuid4().hex[:12])
 REDIS_KEY_PREFIX = f"lineage-test-{TEST_RUN_ID}"
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file test DB, so --reuse-db works (Wagtail's tree comes from migrations: NOTES.md).
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
-else:
+# SQLite tests use Django's default in-memory test database: concurrent runs can't clash.
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
 
 if REDIS_URL:
@@ -45,6 +43,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media" / TEST_RUN_ID
+LINEAGE_KEY_DIR = str(BASE_DIR / "var" / "test-keys")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,0 +1,200 @@
+"""Writes for credentials: create on completion, issue exactly once, revoke, withdraw.
+
+Exactly-once issuance rests on the database, not on the queue: the active-credential
+constraint allows one live credential per learner and course; ``credential_issue`` locks
+the row, does nothing unless it is still pending, counts attempts in the row, and writes the
+PDF under a name derived from the public id, so a retried or redelivered task overwrites its
+own file instead of leaving an orphan.
+"""
+
+import hashlib
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from courses.models import CourseCompletion
+
+from . import rendering
+from .models import Credential, StatusListCounter
+from .snapshot import completion_snapshot
+
+logger = logging.getLogger(__name__)
+
+
+class CredentialError(Exception):
+    """An action on a credential is not allowed; the message says why."""
+
+
+def _allocate_status_index() -> int:
+    counter, _ = StatusListCounter.objects.select_for_update().get_or_create(pk=1)
+    index = counter.next_index
+    counter.next_index = index + 1
+    counter.save(update_fields=["next_index"])
+    return index
+
+
+def _enqueue_issue(credential_id: int) -> None:
+    from .tasks import issue_credential
+
+    issue_credential.delay_on_commit(credential_id)
+
+
+@transaction.atomic
+def credential_create_for_completion(
+    *, completion: CourseCompletion, printed_name: str | None = None
+) -> Credential:
+    """Create the pending credential for a completion and enqueue its issuance on commit.
+
+    Called by the ``course_completed`` hook inside the completion's transaction. An earlier
+    active credential for the same course (e.g. an expired one being renewed) is superseded.
+    """
+    user = completion.user
+    previous = list(
+        Credential.objects.select_for_update().active().filter(user=user, course=completion.course)
+    )
+    course = completion.course
+    valid_for = getattr(course, "credential_valid_for_days", None)
+    completed_on = completion.completed_at
+    credential = Credential(
+        completion=completion,
+        user=user,
+        course=course,
+        printed_name=printed_name or user.get_credential_name(),
+        skills=sorted(tag.name for tag in course.skills.all()) if course else [],
+        snapshot=completion_snapshot(completion),
+        visibility=getattr(user, "verification_visibility", Credential.Visibility.ACHIEVEMENT),
+        status_list_index=_allocate_status_index(),
+        valid_from=completed_on,
+        expires_on=(completed_on + timedelta(days=valid_for)).date() if valid_for else None,
+    )
+    for old in previous:
+        old.status = Credential.Status.SUPERSEDED
+        old.save(update_fields=["status", "updated_at"])
+    credential.save()
+    Credential.objects.filter(pk__in=[c.pk for c in previous]).update(superseded_by=credential)
+    _enqueue_issue(credential.pk)
+    return credential
+
+
+def _claim_attempt(credential_id: int) -> Credential | None:
+    """Count an attempt in its own transaction, so a crash mid-render is still counted."""
+    with transaction.atomic():
+        credential = Credential.objects.select_for_update().filter(pk=credential_id).first()
+        if credential is None or credential.status != Credential.Status.PENDING:
+            return None
+        credential.attempts += 1
+        credential.save(update_fields=["attempts", "updated_at"])
+        return credential
+
+
+def pdf_name(credential: Credential) -> str:
+    return f"credentials/{credential.public_id}.pdf"
+
+
+def credential_issue(*, credential_id: int) -> Credential | None:
+    """Render, sign and store both artefacts, then mark the credential issued. Idempotent.
+
+    Returns None when there is nothing to do (already issued, revoked, superseded...).
+    Rendering and signing happen outside any transaction (they take tens of milliseconds);
+    the final state change re-checks the row under a lock.
+    """
+    credential = _claim_attempt(credential_id)
+    if credential is None:
+        return None
+    issued_at = timezone.now()
+    badge, pdf_bytes = rendering.render_signed_artefacts(credential, issued_at=issued_at)
+    name = pdf_name(credential)
+    with transaction.atomic():
+        locked = Credential.objects.select_for_update().get(pk=credential_id)
+        if locked.status != Credential.Status.PENDING:
+            return None
+        # Same name on every attempt: a retry replaces its own file, never leaves an orphan.
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        stored = default_storage.save(name, ContentFile(pdf_bytes))
+        locked.pdf.name = stored
+        locked.pdf_sha256 = hashlib.sha256(pdf_bytes).hexdigest()
+        locked.badge = badge
+        locked.issued_at = issued_at
+        locked.status = Credential.Status.ISSUED
+        locked.last_error = ""
+        locked.save()
+    transaction.on_commit(lambda: _notify_issued(credential_id))
+    return locked
+
+
+def _notify_issued(credential_id: int) -> None:
+    from .notifications import credential_issued_email
+
+    try:
+        credential_issued_email(credential_id=credential_id)
+    except Exception:  # an email failure must never undo an issued credential
+        logger.exception("could not send the credential email for %s", credential_id)
+
+
+@transaction.atomic
+def credential_mark_failed(*, credential_id: int, error: str) -> None:
+    """After the last retry: leave the row ``failed`` with the error, visible to admins."""
+    Credential.objects.filter(pk=credential_id, status=Credential.Status.PENDING).update(
+        status=Credential.Status.FAILED, last_error=error[:2000], updated_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def credential_retry(*, credential: Credential) -> Credential:
+    """An admin retries a failed credential: back to pending, attempts reset, re-enqueued."""
+    locked = Credential.objects.select_for_update().get(pk=credential.pk)
+    if locked.status != Credential.Status.FAILED:
+        raise CredentialError("Only a credential whose issuing failed can be retried.")
+    locked.status = Credential.Status.PENDING
+    locked.attempts = 0
+    locked.save(update_fields=["status", "attempts", "updated_at"])
+    _enqueue_issue(locked.pk)
+    return locked
+
+
+def credentials_sweep_pending() -> int:
+    """Re-enqueue credentials stuck in pending (lost task, Redis down at commit time)."""
+    cutoff = timezone.now() - timedelta(seconds=settings.CREDENTIAL_STUCK_AFTER_SECONDS)
+    ids = list(Credential.objects.stuck_pending(older_than=cutoff).values_list("pk", flat=True))
+    from .tasks import issue_credential
+
+    for credential_id in ids:
+        issue_credential.delay(credential_id)
+    return len(ids)
+
+
+@transaction.atomic
+def credential_revoke(*, credential: Credential, reason: str, note: str = "", actor) -> Credential:
+    """Revoke an issued credential with a reason from the fixed list; flips its status bit."""
+    if reason not in Credential.RevocationReason.values:
+        raise CredentialError("Choose a reason from the list.")
+    locked = Credential.objects.select_for_update().get(pk=credential.pk)
+    if locked.status in (Credential.Status.REVOKED, Credential.Status.WITHDRAWN):
+        raise CredentialError("This credential is already revoked or withdrawn.")
+    locked.status = Credential.Status.REVOKED
+    locked.revoked_at = timezone.now()
+    locked.revocation_reason = reason
+    locked.revocation_note = note
+    locked.save()
+    logger.info("credential %s revoked by %s: %s", locked.public_id, actor, reason)
+    return locked
+
+
+@transaction.atomic
+def credentials_withdraw_for_user(*, user) -> int:
+    """On account deletion: withdraw (never delete) the person's credentials and strip
+    personal data from what verification shows."""
+    count = 0
+    for credential in Credential.objects.select_for_update().filter(user=user):
+        credential.status = Credential.Status.WITHDRAWN
+        credential.printed_name = ""
+        credential.visibility = Credential.Visibility.OFF
+        credential.save(update_fields=["status", "printed_name", "visibility", "updated_at"])
+        count += 1
+    return count

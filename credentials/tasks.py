@@ -1,0 +1,49 @@
+"""Celery tasks for credentials: thin wrappers around the services.
+
+Retries and backoff live here; idempotency lives in ``credential_issue``. ``acks_late`` with
+``reject_on_worker_lost`` re-queues a task whose worker died, and Redis redelivers one whose
+worker vanished after ``visibility_timeout``: both are safe because the service does nothing
+unless the credential is still pending, and counts attempts in the database (a redelivered
+task carries no retry count of its own).
+"""
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+
+from . import services
+from .models import Credential
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=None,  # bounded by the attempt counter in the database instead
+    ignore_result=True,
+)
+def issue_credential(self, credential_id: int) -> None:
+    try:
+        services.credential_issue(credential_id=credential_id)
+    except Exception as exc:
+        attempts = (
+            Credential.objects.filter(pk=credential_id).values_list("attempts", flat=True).first()
+            or 0
+        )
+        if attempts >= settings.CREDENTIAL_MAX_ATTEMPTS:
+            logger.exception("credential %s failed after %s attempts", credential_id, attempts)
+            services.credential_mark_failed(credential_id=credential_id, error=repr(exc))
+            return
+        countdown = min(2**attempts, 300)
+        logger.warning("credential %s attempt %s failed; retrying in %ss", credential_id,
+                       attempts, countdown)
+        raise self.retry(exc=exc, countdown=countdown) from exc
+
+
+@shared_task(ignore_result=True)
+def sweep_pending_credentials() -> int:
+    """Beat task: re-enqueue credentials stuck in pending."""
+    return services.credentials_sweep_pending()
