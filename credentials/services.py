@@ -9,6 +9,7 @@ own file instead of leaving an orphan.
 
 import hashlib
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -106,6 +107,9 @@ def credential_issue(*, credential_id: int) -> Credential | None:
     credential = _claim_attempt(credential_id)
     if credential is None:
         return None
+    delay = getattr(settings, "CREDENTIAL_ISSUE_TEST_DELAY_SECONDS", 0)
+    if delay:  # test settings only: lets a test kill the worker mid-task
+        time.sleep(delay)
     issued_at = timezone.now()
     badge, pdf_bytes = rendering.render_signed_artefacts(credential, issued_at=issued_at)
     name = pdf_name(credential)

@@ -31,8 +31,11 @@ if REDIS_URL:
         }
     }
 
-# Eager by default; tests marked `celery_worker` switch to the real broker themselves.
-CELERY_TASK_ALWAYS_EAGER = True
+# Eager by default; tests marked `celery_worker` start a real worker with this set to false.
+CELERY_TASK_ALWAYS_EAGER = env("LINEAGE_CELERY_EAGER", "1") == "1"
+# Fault injection for the killed-worker test: pause inside credential_issue after the
+# attempt is counted and before anything is written. Zero (off) everywhere else.
+CREDENTIAL_ISSUE_TEST_DELAY_SECONDS = float(env("CREDENTIAL_ISSUE_TEST_DELAY_SECONDS", "0"))
 CELERY_TASK_DEFAULT_QUEUE = f"lineage-test-{TEST_RUN_ID}"
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     **CELERY_BROKER_TRANSPORT_OPTIONS,
