@@ -18,8 +18,18 @@ class LineageUserManager(UserManager):
         return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
 
 
+class VerificationVisibility(models.TextChoices):
+    """What a credential's public verification link shows. Defaults favour the holder."""
+
+    FULL = "full", "Name and achievement"
+    ACHIEVEMENT = "achievement", "Achievement without my name"
+    OFF = "off", "Hidden: verification links answer 'not found'"
+
+
 class User(AbstractUser):
     """A person using Lineage. Roles (instructor, employer, ...) are groups granted by admins."""
+
+    VerificationVisibility = VerificationVisibility
 
     username = models.CharField(
         "username",
@@ -40,6 +50,13 @@ class User(AbstractUser):
         max_length=200,
         blank=True,
         help_text="Your name exactly as it should be printed on certificates.",
+    )
+    verification_visibility = models.CharField(
+        "who can see my credentials",
+        max_length=12,
+        choices=VerificationVisibility.choices,
+        default=VerificationVisibility.ACHIEVEMENT,
+        help_text="What verification links show for credentials issued to you from now on.",
     )
 
     objects = LineageUserManager()

@@ -1,19 +1,15 @@
-from django.contrib.auth import views as auth_views
-from django.urls import path
+"""Everything under /accounts/: Lineage's profile pages, then django-allauth's.
 
-from .forms import LoginForm
+No namespace: allauth reverses its own names (``account_login``, ``account_signup``, ...)
+globally, and ours follow the same pattern.
+"""
 
-app_name = "accounts"
+from django.urls import include, path
+
+from . import views
 
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html",
-            authentication_form=LoginForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("profile/", views.profile, name="account_profile"),
+    path("delete/", views.delete, name="account_delete"),
+    path("", include("allauth.urls")),
 ]

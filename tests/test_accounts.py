@@ -1,5 +1,7 @@
 """The custom user model and logging in with a username or an email address."""
 
+from uuid import uuid4
+
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.exceptions import ValidationError
@@ -8,6 +10,17 @@ from django.db import IntegrityError, transaction
 from tests.conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def private_cache(settings):
+    """Failed-login counts start at zero, in a cache no other test shares."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"accounts-{uuid4().hex}",
+        }
+    }
 
 
 def test_user_model_is_lineage_user():
@@ -70,16 +83,14 @@ def test_names_fall_back_sensibly():
 
 def test_login_page_accepts_email(client):
     make_user("ana")
-    response = client.post(
-        "/accounts/login/", {"username": "ana@example.org", "password": PASSWORD}
-    )
+    response = client.post("/accounts/login/", {"login": "ana@example.org", "password": PASSWORD})
     assert response.status_code == 302
     assert client.session.get("_auth_user_id")
 
 
 def test_login_failure_keeps_what_was_typed_and_explains(client):
     make_user("ana")
-    response = client.post("/accounts/login/", {"username": "ana@example.org", "password": "x"})
+    response = client.post("/accounts/login/", {"login": "ana@example.org", "password": "x"})
     body = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in body

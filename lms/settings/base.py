@@ -41,7 +41,9 @@ INSTALLED_APPS = [
     "accounts.apps.AccountsConfig",
     "home",
     "courses",
+    "quizzes",
     "credentials",
+    "employers",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.sites",
@@ -61,6 +63,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "allauth",
+    "allauth.account",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -154,14 +159,50 @@ CELERY_BEAT_SCHEDULE = {
         "task": "courses.tasks.publish_scheduled_pages",
         "schedule": crontab(minute="*"),
     },
+    "sweep-pending-credentials": {
+        "task": "credentials.tasks.sweep_pending_credentials",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 # --- Accounts --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.UsernameOrEmailBackend"]
-LOGIN_URL = "accounts:login"
+AUTHENTICATION_BACKENDS = [
+    # Sign-up, login, email verification and password reset: django-allauth (/accounts/).
+    "allauth.account.auth_backends.AuthenticationBackend",
+    # Lineage's case-insensitive username-or-email match, as a fallback (both logins use it).
+    "accounts.backends.UsernameOrEmailBackend",
+]
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+
+ACCOUNT_ADAPTER = "accounts.adapter.LineageAccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.LoginForm",
+    "signup": "accounts.forms.SignupForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
+    "change_password": "accounts.forms.ChangePasswordForm",
+    "set_password": "accounts.forms.SetPasswordForm",
+    "add_email": "accounts.forms.AddEmailForm",
+}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# One address per person, changed by verifying the new one (simpler than a list of addresses).
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_LOGOUT_ON_GET = False  # GET shows a confirmation page; only POST logs out.
+ACCOUNT_USER_DISPLAY = "accounts.adapter.user_display"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Lineage: "
+# Counted in Django's cache (Redis in production, so every process shares the counts).
+# The per-key limit counts per account whether the person typed a username or an email
+# (accounts.adapter); the Wagtail admin login draws on the same counts (accounts.forms).
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Behind a reverse proxy, per-IP limits need the real client address: set this to the
+# number of proxies in front of Lineage that append to X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.AdminLoginForm"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -195,12 +236,43 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Lineage <no-reply@lineage.localh
 # Absolute links (emails, credentials, QR codes) are built from this, never from the request.
 LINEAGE_BASE_URL = env("LINEAGE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# --- Credentials ------------------------------------------------------------------------------
+LINEAGE_ISSUER_NAME = env("LINEAGE_ISSUER_NAME", "Lineage")
+LINEAGE_ISSUER_EMAIL = env("LINEAGE_ISSUER_EMAIL")
+# "key": did:key issuers (offline, demo, local); "web": did:web at LINEAGE_BASE_URL's host.
+LINEAGE_ISSUER_DID_METHOD = env("LINEAGE_ISSUER_DID_METHOD", "key")
+LINEAGE_KEY_DIR = env("LINEAGE_KEY_DIR", str(BASE_DIR / "var" / "keys"))
+LINEAGE_PDF_KEY_FILE = env("LINEAGE_PDF_KEY_FILE")
+LINEAGE_PDF_CERT_FILE = env("LINEAGE_PDF_CERT_FILE")
+LINEAGE_PDF_CHAIN_FILES = env_list("LINEAGE_PDF_CHAIN_FILES")
+# Outside production, missing signing keys and a development PDF CA are created on first use.
+LINEAGE_CREATE_KEYS = True
+# Whether a course's instructors may revoke its credentials in the admin (superusers always may).
+LINEAGE_INSTRUCTORS_MAY_REVOKE = env_bool("LINEAGE_INSTRUCTORS_MAY_REVOKE", False)
+CREDENTIAL_MAX_ATTEMPTS = int(env("CREDENTIAL_MAX_ATTEMPTS", "5"))
+# Pending credentials untouched for this long are re-enqueued by the sweeper.
+CREDENTIAL_STUCK_AFTER_SECONDS = int(env("CREDENTIAL_STUCK_AFTER_SECONDS", "600"))
+
+# --- Verification (credentials/verification*.py, credentials/api.py) ---------------------------
+# Per client IP, or per employer API token when a request carries one; counted in the cache
+# (Redis in production, shared by every process). "N/s", "N/m", "N/h", "N/d" or e.g. "100/5m".
+LINEAGE_VERIFY_RATE_LIMITS = {
+    "ip": env("LINEAGE_VERIFY_RATE_LIMIT_IP", "60/m"),
+    "token": env("LINEAGE_VERIFY_RATE_LIMIT_TOKEN", "600/m"),
+}
+# Uploaded PDFs and JSON files are refused beyond this, before they are parsed.
+LINEAGE_VERIFY_MAX_UPLOAD_BYTES = int(env("LINEAGE_VERIFY_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
+# Verdicts by id are cached at most this long (never past a credential's expiry).
+LINEAGE_VERIFY_CACHE_SECONDS = int(env("LINEAGE_VERIFY_CACHE_SECONDS", "3600"))
+
 # --- Wagtail ---------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Lineage"
 WAGTAILADMIN_BASE_URL = LINEAGE_BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # The admin must not call out to Gravatar: no third-party requests, no tracking.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Password resets go through allauth (rate-limited, one flow for everyone), not the admin's.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt", "vtt", "mp4", "webm", "docx", "odt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 200 * 1024 * 1024
 WAGTAILDOCS_SERVE_METHOD = "serve_view"

@@ -1,0 +1,12 @@
+"""Announcements other apps subscribe to. ``accounts`` never imports its subscribers.
+
+``account_deleting`` is sent synchronously inside the transaction that deletes the account,
+before the user row goes, so a subscriber (e.g. credentials withdrawing what was issued)
+commits or rolls back with the deletion. Receivers must not swallow their own errors: an
+exception aborts the deletion.
+"""
+
+from django.dispatch import Signal
+
+# kwargs: user (accounts.User, still in the database)
+account_deleting = Signal()
