@@ -62,6 +62,15 @@ def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> 
     raise RuntimeError(f"demo server did not answer {url} within {timeout}s")
 
 
+class DemoServer(str):
+    """The server's base URL (a str), plus where its console output (incl. emails) goes."""
+
+    log_path: Path
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
 @pytest.fixture(scope="session")
 def demo_server(tmp_path_factory):
     """Base URL of a running demo site (migrated, demo content loaded)."""
@@ -88,7 +97,8 @@ def demo_server(tmp_path_factory):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    base = f"http://127.0.0.1:{port}"
+    base = DemoServer(f"http://127.0.0.1:{port}")
+    base.log_path = workdir / "server.log"
     try:
         _wait_until_up(f"{base}/healthz", process)
         yield base
