@@ -19,10 +19,13 @@ and the demo loader share one set of decisions, each testable on its own:
 * ``description`` items are not questions; ``note_from_gift`` keeps their text (the demo
   uses it as a quiz introduction).
 * GIFT fractions (-1..1) are weights in percent (-100..100).
+* An essay's general feedback (GIFT's only feedback slot for essays) becomes its rubric.
+* A numerical catch-all (``~#feedback``, "any other number") cannot be an accepted answer
+  here; its feedback is added to the general feedback instead.
 
-Question stems are HTML (cleaned to a small allow-list); options, feedback and the other
-texts are plain text. ``gift_from_question`` reverses all of it for export, so import →
-export → import gives the same definitions.
+Stems, general feedback and rubrics are HTML, cleaned to what the question editor allows;
+options and per-answer feedback are plain text. ``gift_from_question`` reverses all of it
+for export, so import → export → import gives the same definitions.
 """
 
 from __future__ import annotations
@@ -103,10 +106,11 @@ class GiftNote:
 
 
 class _StemWhitelister(Whitelister):
-    """Wagtail's rich-text allow-list without images (no third-party requests) or scripts."""
+    """What the question editor allows (bold, italic, link, lists); no scripts or images."""
 
     element_rules = {
-        name: rule for name, rule in DEFAULT_ELEMENT_RULES.items() if name not in {"img", "h1"}
+        name: DEFAULT_ELEMENT_RULES[name]
+        for name in ("[document]", "p", "br", "b", "strong", "i", "em", "a", "ol", "ul", "li")
     }
 
     def clean_tag_node(self, doc, tag):
@@ -117,6 +121,7 @@ class _StemWhitelister(Whitelister):
 
 
 def looks_like_html(text: str) -> bool:
+    """Whether Moodle would treat ``text`` as HTML: it has a tag or a character entity."""
     return bool(_HTML_SIGNAL.search(text))
 
 
@@ -139,6 +144,8 @@ def html_from_gift(text: str, text_format: str) -> str:
 
 def gift_from_html(value: str) -> tuple[str, str]:
     """HTML back to a GIFT text and format; one plain paragraph goes back to plain Moodle text."""
+    if not value:
+        return "", "moodle"
     match = _SIMPLE_PARAGRAPH.fullmatch(value)
     if match:
         text = html.unescape(match.group(1).replace("<br/>", "\n"))
@@ -189,6 +196,11 @@ def question_from_gift(question: GiftQuestion) -> QuestionData:
         raise GiftMappingError(question.line, f"expected a question, got a {question.type}")
     notes: list[str] = []
     type_name, definition = mapper(question, notes)
+    general_feedback = _general_feedback(question)
+    if type_name == "essay":
+        general_feedback = ""  # it became the rubric
+    if type_name == "numerical":
+        general_feedback += definition.pop("catch_all", "")
     return QuestionData(
         type_name=type_name,
         definition=definition,
@@ -196,11 +208,15 @@ def question_from_gift(question: GiftQuestion) -> QuestionData:
         idnumber=question.idnumber,
         category=question.category,
         tags=question.tags,
-        general_feedback=plain_from_gift(
-            question.general_feedback, question.general_feedback_format or question.format
-        ),
+        general_feedback=general_feedback,
         line=question.line,
         notes=tuple(notes),
+    )
+
+
+def _general_feedback(question: GiftQuestion) -> str:
+    return html_from_gift(
+        question.general_feedback, question.general_feedback_format or question.format
     )
 
 
@@ -353,12 +369,20 @@ def _from_shortanswer(question: GiftQuestion, notes: list[str]) -> tuple[str, di
 
 
 def _from_numerical(question: GiftQuestion, notes: list[str]) -> tuple[str, dict]:
-    answers = []
+    answers, catch_all = [], ""
     for answer in question.answers:
         if answer.fraction < 0:
             raise GiftMappingError(
                 question.line, f"expected numerical weights from 0 to 100 %, got “{answer.text}”"
             )
+        feedback = _feedback(answer, question)
+        if answer.text == "*":
+            if answer.fraction != 0:
+                raise GiftMappingError(
+                    question.line, "expected a number, not “*”, for an answer worth marks"
+                )
+            catch_all += html_from_gift(feedback, "plain")
+            continue
         entry: dict[str, Any] = {
             "kind": "tolerance",
             "value": None,
@@ -366,22 +390,22 @@ def _from_numerical(question: GiftQuestion, notes: list[str]) -> tuple[str, dict
             "min": None,
             "max": None,
             "weight": _weight(answer.fraction),
-            "feedback": _feedback(answer, question),
+            "feedback": feedback,
         }
         if answer.min is not None and answer.max is not None:
             entry.update(kind="range", min=answer.min, max=answer.max)
-        elif answer.text != "*":  # "*" (any other number) keeps value None
+        else:
             entry.update(value=float(answer.text), tolerance=answer.tolerance or 0.0)
         answers.append(entry)
-    return "numerical", {"text": _stem(question), "answers": answers}
+    if catch_all:
+        notes.append("The feedback for any other number is shown as general feedback.")
+    definition = {"text": _stem(question), "answers": answers, "catch_all": catch_all}
+    return "numerical", definition
 
 
 def _from_essay(question: GiftQuestion, notes: list[str]) -> tuple[str, dict]:
     # GIFT has one feedback slot; for an essay it describes a good answer, i.e. the rubric.
-    rubric = plain_from_gift(
-        question.general_feedback, question.general_feedback_format or question.format
-    )
-    return "essay", {"text": _stem(question), "rubric": rubric}
+    return "essay", {"text": _stem(question), "rubric": _general_feedback(question)}
 
 
 _FROM_GIFT = {
@@ -419,6 +443,9 @@ def gift_from_question(data: QuestionData) -> GiftQuestion:
     text, text_format = gift_from_html(definition.get("text", ""))
     tags = data.tags
     general_feedback = data.general_feedback
+    if data.type_name == "essay":
+        general_feedback = definition.get("rubric") or general_feedback
+    general_feedback, feedback_format = gift_from_html(general_feedback)
     single: bool | None = None
     answers: tuple[GiftAnswer, ...] = ()
     subquestions: tuple[GiftSubquestion, ...] = ()
@@ -474,7 +501,6 @@ def gift_from_question(data: QuestionData) -> GiftQuestion:
         answers = tuple(_numerical_answer(a) for a in definition["answers"])
     elif kind == "essay":
         gift_type = "essay"
-        general_feedback = general_feedback or definition.get("rubric", "")
     else:
         raise ValueError(f"GIFT cannot carry a {kind} question")
     return GiftQuestion(
@@ -486,7 +512,7 @@ def gift_from_question(data: QuestionData) -> GiftQuestion:
         idnumber=data.idnumber,
         tags=tuple(tags),
         general_feedback=general_feedback,
-        general_feedback_format=gift_from_plain(general_feedback),
+        general_feedback_format=None if feedback_format == text_format else feedback_format,
         answers=answers,
         single=single,
         subquestions=subquestions,
@@ -498,8 +524,6 @@ def _numerical_answer(answer: dict) -> GiftAnswer:
     if answer.get("kind") == "range":
         low, high = float(answer["min"]), float(answer["max"])
         return _answer(php_number((low + high) / 2), fraction, feedback, min=low, max=high)
-    if answer.get("value") is None:
-        return _answer("*", fraction, feedback, tolerance=None)
     return _answer(
         php_number(float(answer["value"])),
         fraction,

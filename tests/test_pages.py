@@ -11,13 +11,14 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 
 from courses.models import CourseIndexPage, CoursePage, LessonPage
 from home.models import HomePage
+from quizzes.models import QuizPage
 
 
 class PageRulesTests(WagtailPageTestCase):
     def test_parent_and_subpage_types(self):
         self.assertAllowedSubpageTypes(HomePage, {CourseIndexPage})
         self.assertAllowedSubpageTypes(CourseIndexPage, {CoursePage})
-        self.assertAllowedSubpageTypes(CoursePage, {LessonPage})
+        self.assertAllowedSubpageTypes(CoursePage, {LessonPage, QuizPage})
         self.assertAllowedSubpageTypes(LessonPage, set())
         self.assertAllowedParentPageTypes(CoursePage, {CourseIndexPage})
         self.assertAllowedParentPageTypes(LessonPage, {CoursePage})

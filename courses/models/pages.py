@@ -143,7 +143,7 @@ class CoursePage(Page):
         index.FilterField("level"),
     ]
     parent_page_types = ["courses.CourseIndexPage"]
-    subpage_types = ["courses.LessonPage"]
+    subpage_types = ["courses.LessonPage", "quizzes.QuizPage"]
 
     class Meta:
         permissions = [("change_course_instructors", "Can choose a course's instructors")]

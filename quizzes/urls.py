@@ -1,0 +1,14 @@
+"""Taking quizzes: /quizzes/<quiz>/start/ and /quizzes/attempts/<attempt>/[submit|result]/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "quizzes"
+
+urlpatterns = [
+    path("<int:quiz_id>/start/", views.start, name="start"),
+    path("attempts/<int:attempt_id>/", views.attempt, name="attempt"),
+    path("attempts/<int:attempt_id>/submit/", views.submit, name="submit"),
+    path("attempts/<int:attempt_id>/result/", views.result, name="result"),
+]

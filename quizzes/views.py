@@ -1,0 +1,102 @@
+"""Taking a quiz: start, answer, submit, see the result. No JavaScript needed.
+
+Views stay thin: they find the learner's own object (anyone else's is a 404), call a service,
+and redirect, or redisplay the form with an error summary when answers can't be read.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from . import forms, services
+from .models import Attempt, QuizPage
+from .selectors import attempts_left, clock, is_late, start_blocker
+
+
+def _own_attempt(request, attempt_id: int) -> Attempt:
+    return get_object_or_404(
+        Attempt.objects.select_related("quiz"), pk=attempt_id, user=request.user
+    )
+
+
+def _attempt_page(request, attempt: Attempt, data=None, errors=None):
+    questions = forms.attempt_form(attempt, data=data, errors=errors)
+    context = {
+        "attempt": attempt,
+        "quiz": attempt.quiz,
+        "course": attempt.quiz.get_parent(),
+        "crumb": f"Attempt {attempt.number}",
+        "questions": questions,
+        "errors": [q for q in questions if q.error],
+        "deadline": clock(attempt.deadline) if attempt.deadline else "",
+    }
+    return render(request, "quizzes/attempt.html", context)
+
+
+@login_required
+@require_POST
+def start(request, quiz_id: int):
+    quiz = get_object_or_404(QuizPage.objects.live(), pk=quiz_id)
+    try:
+        attempt = services.attempt_start(user=request.user, quiz=quiz)
+    except services.AttemptError as error:
+        messages.error(request, str(error))
+        return redirect(quiz.url)
+    return redirect("quizzes:attempt", attempt_id=attempt.pk)
+
+
+@login_required
+def attempt(request, attempt_id: int):
+    attempt = _own_attempt(request, attempt_id)
+    if not attempt.is_open:
+        return redirect("quizzes:result", attempt_id=attempt.pk)
+    if is_late(attempt, timezone.now()):
+        messages.error(
+            request,
+            f"Time ran out for attempt {attempt.number} at {clock(attempt.deadline)}, so it "
+            "can no longer be submitted.",
+        )
+        return redirect(attempt.quiz.url)
+    return _attempt_page(request, attempt)
+
+
+@login_required
+@require_POST
+def submit(request, attempt_id: int):
+    attempt = _own_attempt(request, attempt_id)
+    try:
+        attempt = services.attempt_submit(attempt=attempt, data=request.POST)
+    except services.AnswerErrors as error:
+        return _attempt_page(request, attempt, data=request.POST, errors=error.errors)
+    except services.AnswersRejected as error:
+        messages.error(request, str(error))
+        return redirect("quizzes:attempt", attempt_id=attempt.pk)
+    except services.AttemptClosed as error:
+        messages.error(request, str(error))
+        return redirect("quizzes:result", attempt_id=attempt.pk)
+    except services.AttemptError as error:
+        messages.error(request, str(error))
+        return redirect(attempt.quiz.url)
+    return redirect("quizzes:result", attempt_id=attempt.pk)
+
+
+@login_required
+def result(request, attempt_id: int):
+    attempt = _own_attempt(request, attempt_id)
+    if attempt.is_open:
+        return redirect("quizzes:attempt", attempt_id=attempt.pk)
+    quiz = attempt.quiz
+    attempts = list(Attempt.objects.filter(user=request.user, quiz=quiz))
+    context = {
+        "attempt": attempt,
+        "quiz": quiz,
+        "course": quiz.get_parent(),
+        "crumb": f"Result of attempt {attempt.number}",
+        "results": forms.attempt_results(attempt, review=quiz.allow_review),
+        "attempts_left": attempts_left(quiz, len(attempts)),
+        "can_retry": not any(a.is_open for a in attempts)
+        and start_blocker(quiz, attempts, timezone.now()) is None,
+    }
+    return render(request, "quizzes/result.html", context)

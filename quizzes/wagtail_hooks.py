@@ -1,0 +1,105 @@
+"""Wagtail admin wiring for quizzes: the question bank as a snippet, searchable and filterable.
+
+Saving a question in the admin freezes a new version when its content changed, so the bank's
+history is complete (attempts also version any question changed another way when they start).
+"""
+
+import django_filters
+from taggit.models import Tag
+from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import UpdatedAtColumn
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from . import services
+from .models import Question
+
+
+def question_skills():
+    return Tag.objects.filter(quizzes_questiontag_items__isnull=False).distinct().order_by("name")
+
+
+class QuestionFilterSet(WagtailFilterSet):
+    skills = django_filters.ModelMultipleChoiceFilter(
+        field_name="skills",
+        queryset=question_skills(),
+        label="Skill",
+        distinct=True,
+    )
+    category = django_filters.CharFilter(lookup_expr="icontains", label="Category contains")
+
+    class Meta:
+        model = Question
+        fields = ["skills", "category"]
+
+
+class QuestionViewSet(SnippetViewSet):
+    model = Question
+    icon = "help"
+    menu_label = "Question bank"
+    menu_name = "question-bank"
+    menu_order = 250
+    add_to_admin_menu = True
+    list_display = ["title", "type_label", "category", "idnumber", UpdatedAtColumn()]
+    list_per_page = 50
+    filterset_class = QuestionFilterSet
+    ordering = ["title"]
+
+
+register_snippet(QuestionViewSet)
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def version_edited_question(request, instance):
+    if isinstance(instance, Question):
+        services.question_versions_current(questions=[instance])
+
+
+# --- Instructor tools: GIFT import, quiz insight, results CSV, essay grading --------------
+# (quizzes/admin_views.py; imported inside the hooks so this block stays self-contained)
+
+
+@hooks.register("register_admin_urls")
+def register_quiz_admin_urls():
+    from django.urls import include, path
+
+    from . import admin_views
+
+    return [path("quizzes/", include((admin_views.urlpatterns, "quiz_admin")))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_quiz_tools_menu_item():
+    from django.urls import reverse_lazy
+    from wagtail.admin.menu import MenuItem
+
+    # Shown to everyone in the admin, at no query cost on every admin page; the page lists
+    # only the quizzes the user teaches (and says what to do when there are none).
+    return MenuItem(
+        "Quizzes", reverse_lazy("quiz_admin:index"), name="quiz-tools", icon_name="help", order=260
+    )
+
+
+@hooks.register("register_page_header_buttons")
+def quiz_page_header_buttons(page, user, view_name, next_url=None):
+    from django.urls import reverse
+    from wagtail.admin.widgets import Button
+
+    from . import admin_views
+    from .models import QuizPage
+
+    if not issubclass(page.specific_class or type(page), QuizPage):
+        return
+    if not admin_views.taught_quizzes(user).filter(pk=page.pk).exists():
+        return
+    yield Button(
+        "Quiz insight", reverse("quiz_admin:insight", args=[page.pk]), icon_name="view", priority=80
+    )
+    yield Button(
+        "Import questions (GIFT)",
+        reverse("quiz_admin:import", args=[page.pk]),
+        icon_name="upload",
+        priority=81,
+    )
