@@ -7,6 +7,7 @@ from operator import or_
 from django.db.models import Count, Q
 from wagtail.models import Page
 
+from . import hooks
 from .models import CourseCompletion, CoursePage, Enrollment, StepCompletion
 from .progress import course_progress
 
@@ -61,7 +62,19 @@ def dashboard_context(user) -> dict:
         "in_progress": in_progress,
         "completed": completed,
         "recommended": recommended_courses(user, courses),
+        "extra_sections": extra_sections(user),
     }
+
+
+def extra_sections(user) -> list[dict]:
+    """Sections other apps registered (``hooks.register_dashboard_section``) that apply."""
+    sections = []
+    for section in hooks.dashboard_sections:
+        rendered = section(user)
+        if rendered is not None:
+            template_name, context = rendered
+            sections.append({"template_name": template_name, "context": context})
+    return sections
 
 
 def recommended_courses(user, enrolled_courses) -> list[CoursePage]:

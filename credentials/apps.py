@@ -6,4 +6,4 @@ class CredentialsConfig(AppConfig):
     verbose_name = "Credentials"
 
     def ready(self):
-        from . import receivers  # noqa: F401  (subscribes to courses.hooks.course_completed)
+        from . import receivers, views  # noqa: F401  (course_completed; the dashboard section)

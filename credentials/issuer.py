@@ -165,3 +165,9 @@ def pdf_trust_roots() -> list:
         _, _, ca_path = ensure_dev_pki(key_dir() / "pdf", issuer_name=settings.LINEAGE_ISSUER_NAME)
         paths = [str(ca_path)]
     return [x509.load_pem_x509_certificate(Path(p).read_bytes()) for p in paths]
+
+
+def reset_issuer_caches() -> None:
+    """Forget loaded keys and the PDF identity (tests switch ``LINEAGE_KEY_DIR`` between runs)."""
+    _load_private_key.cache_clear()
+    pdf_identity.cache_clear()

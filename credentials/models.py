@@ -170,3 +170,33 @@ class IssuerKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key_id} ({'retired' if self.retired_at else 'active'})"
+
+
+class VerificationEvent(models.Model):
+    """One verification of a credential (page, upload, API, bulk check), shown to its holder.
+
+    Written by a Celery task after the verdict was sent, so a verification never waits for it.
+    ``key`` makes a redelivered task a no-op. Only the verifier's organisation is kept, as text,
+    never who they are.
+    """
+
+    class Channel(models.TextChoices):
+        PAGE = "page", "Verification page"
+        PDF = "pdf", "PDF upload"
+        JSON = "json", "Open Badges file"
+        API = "api", "API"
+        BULK = "bulk", "Bulk check"
+
+    key = models.UUIDField(unique=True, editable=False)
+    credential = models.ForeignKey(
+        Credential, on_delete=models.CASCADE, related_name="verification_events"
+    )
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    verified_at = models.DateTimeField(default=timezone.now)
+    organisation_name = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["credential", "-verified_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} check of {self.credential_id} at {self.verified_at}"

@@ -23,6 +23,7 @@ from courses.models import CourseCompletion
 from . import rendering
 from .models import Credential, StatusListCounter
 from .snapshot import completion_snapshot
+from .status import status_list_invalidate
 
 logger = logging.getLogger(__name__)
 
@@ -186,6 +187,7 @@ def credential_revoke(*, credential: Credential, reason: str, note: str = "", ac
     locked.revocation_reason = reason
     locked.revocation_note = note
     locked.save()
+    status_list_invalidate()
     logger.info("credential %s revoked by %s: %s", locked.public_id, actor, reason)
     return locked
 
@@ -201,4 +203,23 @@ def credentials_withdraw_for_user(*, user) -> int:
         credential.visibility = Credential.Visibility.OFF
         credential.save(update_fields=["status", "printed_name", "visibility", "updated_at"])
         count += 1
+    if count:
+        status_list_invalidate()
     return count
+
+
+@transaction.atomic
+def credential_visibility_set(*, credential: Credential, visibility: str) -> Credential:
+    """The holder chooses what the verification link shows for this credential.
+
+    Only what the verification page answers changes: the signed PDF and badge keep what they
+    were issued with. ``updated_at`` moves, so caches keyed on it see the change.
+    """
+    if visibility not in Credential.Visibility.values:
+        raise CredentialError("Choose who can see this credential from the list.")
+    locked = Credential.objects.select_for_update().get(pk=credential.pk)
+    if locked.status == Credential.Status.WITHDRAWN:
+        raise CredentialError("A withdrawn credential can't be shown to anyone.")
+    locked.visibility = visibility
+    locked.save(update_fields=["visibility", "updated_at"])
+    return locked

@@ -47,3 +47,30 @@ def issue_credential(self, credential_id: int) -> None:
 def sweep_pending_credentials() -> int:
     """Beat task: re-enqueue credentials stuck in pending."""
     return services.credentials_sweep_pending()
+
+
+@shared_task(bind=True, ignore_result=True, max_retries=5)
+def record_verification_event(
+    self,
+    *,
+    key: str,
+    credential_id: int,
+    channel: str,
+    organisation_name: str = "",
+    verified_at: str | None = None,
+) -> None:
+    """Write one verification log entry after the verdict was sent (idempotent on ``key``)."""
+    from django.db import OperationalError
+
+    from .verification_log import verification_event_record
+
+    try:
+        verification_event_record(
+            key=key,
+            credential_id=credential_id,
+            channel=channel,
+            organisation_name=organisation_name,
+            verified_at=verified_at,
+        )
+    except OperationalError as exc:  # database briefly unavailable: try again later
+        raise self.retry(exc=exc, countdown=min(2**self.request.retries, 60)) from exc

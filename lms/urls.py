@@ -16,7 +16,16 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("search/", home_views.search, name="search"),
     path("accounts/", include(accounts_urls)),
+    path("", include("courses.urls")),
+    path("quizzes/", include("quizzes.urls")),
+    path("", include("credentials.verification_urls")),
+    path("employers/", include("employers.urls")),
+    path("credentials/", include("credentials.urls")),
+    path("", include("credentials.urls_public")),
 ]
+
+if settings.LINEAGE_BENCH_BASELINE:
+    urlpatterns += [path("bench/baseline", include("lms.bench_views"))]
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -22,6 +22,26 @@ def require_service(name: str, available: bool) -> None:
     pytest.skip(f"{name} is not configured")
 
 
+@pytest.fixture(autouse=True)
+def isolated_cache():
+    """Start every test with an empty cache (rate-limit counters, view markers, verdicts).
+
+    Only this run's keys are removed: with Redis, those under the run's own cache prefix
+    (lms.settings.test), never Celery's keys or another run's.
+    """
+    from django.core.cache import cache
+    from django.core.cache.backends.redis import RedisCache
+
+    if isinstance(cache, RedisCache):
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+    yield
+
+
 def make_user(username: str, **extra):
     user = get_user_model().objects.create_user(
         username=username, email=f"{username}@example.org", password=PASSWORD, **extra

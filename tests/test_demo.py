@@ -73,8 +73,122 @@ def test_demo_learner_progress():
     consent = CoursePage.objects.get(code="AIPR-102")
     enrollment = Enrollment.objects.get(user=learner, course=flagship)
     progress = course_progress(flagship, enrollment)
-    assert [s.done for s in progress.steps][:3] == [True, True, False]
-    assert progress.next_step == LessonPage.objects.child_of(flagship).order_by("path")[2]
+    # lesson 1, its quiz (passed), lesson 2; next is lesson 2's quiz (quizzes/demo.py)
+    assert [s.done for s in progress.steps][:4] == [True, True, True, False]
+    lesson_2 = LessonPage.objects.child_of(flagship).order_by("path")[1]
+    assert progress.next_step.slug == f"{lesson_2.slug}-quiz"
     other = course_progress(consent, Enrollment.objects.get(user=learner, course=consent))
     assert other.required_done == 0
-    assert not CourseCompletion.objects.filter(user=learner).exists()
+    # Only AIPV-103 is complete (test_demo_learner_holds_an_issued_credential).
+    started = CourseCompletion.objects.filter(user=learner, course__in=[flagship, consent])
+    assert not started.exists()
+
+
+def demo_credential_state():
+    from courses.models import CourseCompletion
+    from credentials.models import Credential
+
+    return (
+        list(
+            Credential.objects.order_by("pk").values_list(
+                "pk", "status", "pdf_sha256", "updated_at"
+            )
+        ),
+        CourseCompletion.objects.count(),
+    )
+
+
+def test_demo_learner_holds_an_issued_credential():
+    from django.core.files.storage import default_storage
+
+    from credentials.models import Credential
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    learner = get_user_model().objects.get(username="learner")
+    credential = Credential.objects.get(user=learner)  # exactly one
+    assert credential.status == Credential.Status.ISSUED
+    assert credential.course.code == "AIPV-103"
+    assert credential.snapshot["course"]["title"] == "Hybrid previs workflows with AI tools"
+    assert credential.printed_name == "Lee Marín-Novák"
+    assert credential.pdf and default_storage.exists(credential.pdf.name)
+    assert default_storage.open(credential.pdf.name).read(5) == b"%PDF-"
+    assert credential.badge["proof"]
+    first = demo_credential_state()
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    assert demo_credential_state() == first  # a second run changes nothing
+
+
+# --- Quizzes (quizzes/demo.py) ------------------------------------------------------------
+
+
+def flagship_steps():
+    from courses.progress import course_steps
+
+    return course_steps(CoursePage.objects.get(title=FLAGSHIP))
+
+
+def test_demo_puts_a_required_quiz_after_each_lesson_and_an_optional_reflection():
+    from quizzes.models import QuizPage
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    steps = flagship_steps()
+    kinds = [type(step).__name__ for step in steps]
+    assert kinds == ["LessonPage", "QuizPage"] * 6 + ["QuizPage"]
+    for lesson, quiz in zip(steps[0:12:2], steps[1:12:2], strict=True):
+        assert quiz.title == f"Quiz: {lesson.title}"
+        assert quiz.required and quiz.pass_mark == 70 and quiz.live
+        assert quiz.intro.startswith("<p>Lesson ")
+    counts = [quiz.quiz_questions.count() for quiz in steps[1:12:2]]
+    assert counts == [5, 6, 5, 6, 5, 5]
+    reflection = steps[-1]
+    assert reflection.title.startswith("Reflection") and not reflection.required
+    types = [slot.question.type_name for slot in reflection.quiz_questions.all()]
+    assert types == ["essay"]
+    # no essay in the required quizzes, and ordering questions are real ordering questions
+    required = QuizPage.objects.filter(required=True)
+    bank = [s.question for quiz in required for s in quiz.quiz_questions.all()]
+    assert "essay" not in {q.type_name for q in bank}
+    assert sum(q.type_name == "ordering" for q in bank) == 3
+    assert sum(q.type_name == "scenario" for q in bank) == 4
+
+
+def test_demo_learner_passed_quiz_1_and_has_not_completed_the_course():
+    from courses.models import CourseCompletion, Enrollment
+    from courses.progress import course_progress
+    from quizzes.models import Attempt
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    learner = get_user_model().objects.get(username="learner")
+    flagship = CoursePage.objects.get(title=FLAGSHIP)
+    progress = course_progress(flagship, Enrollment.objects.get(user=learner, course=flagship))
+    done = {step.page.title: step.done for step in progress.steps}
+    steps = progress.steps
+    assert [s.done for s in steps[:4]] == [True, True, True, False]  # lesson 1, quiz 1, lesson 2
+    assert sum(s.done for s in steps) == 3, done
+    assert not progress.complete
+    assert progress.next_step == steps[3].page  # the lesson 2 quiz
+    (attempt,) = Attempt.objects.filter(user=learner)
+    assert attempt.quiz_id == steps[1].page.pk
+    assert attempt.status == Attempt.Status.GRADED and attempt.passed
+    assert float(attempt.score) == 100.0
+    assert not CourseCompletion.objects.filter(user=learner, course=flagship).exists()
+
+
+def test_demo_quizzes_are_idempotent():
+    from quizzes.models import Attempt, Question, QuestionVersion, QuizQuestion
+
+    def quiz_snapshot():
+        return (
+            Question.objects.count(),
+            QuestionVersion.objects.count(),
+            QuizQuestion.objects.count(),
+            Attempt.objects.count(),
+            [step.pk for step in flagship_steps()],
+        )
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    first = quiz_snapshot()
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    assert quiz_snapshot() == first
+    assert first[:4] == (33, 33, 33, 1)

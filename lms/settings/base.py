@@ -235,6 +235,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Lineage <no-reply@lineage.localh
 
 # Absolute links (emails, credentials, QR codes) are built from this, never from the request.
 LINEAGE_BASE_URL = env("LINEAGE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+LINEAGE_BENCH_BASELINE = env_bool("LINEAGE_BENCH_BASELINE", False)  # bench/: /bench/baseline
 
 # --- Credentials ------------------------------------------------------------------------------
 LINEAGE_ISSUER_NAME = env("LINEAGE_ISSUER_NAME", "Lineage")
@@ -254,6 +255,8 @@ CREDENTIAL_MAX_ATTEMPTS = int(env("CREDENTIAL_MAX_ATTEMPTS", "5"))
 CREDENTIAL_STUCK_AFTER_SECONDS = int(env("CREDENTIAL_STUCK_AFTER_SECONDS", "600"))
 
 # --- Verification (credentials/verification*.py, credentials/api.py) ---------------------------
+# Who a signed-in verifier checks for (recorded in the holder's verification log).
+LINEAGE_VERIFIER_ORGANISATION = "employers.selectors.organisation_for_verifier"
 # Per client IP, or per employer API token when a request carries one; counted in the cache
 # (Redis in production, shared by every process). "N/s", "N/m", "N/h", "N/d" or e.g. "100/5m".
 LINEAGE_VERIFY_RATE_LIMITS = {

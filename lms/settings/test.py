@@ -27,7 +27,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": REDIS_KEY_PREFIX,
+            # Apart from Celery's keys, so tests can wipe the cache without touching queues.
+            "KEY_PREFIX": f"{REDIS_KEY_PREFIX}-cache",
         }
     }
 

@@ -66,9 +66,23 @@ class DemoServer(str):
     """The server's base URL (a str), plus where its console output (incl. emails) goes."""
 
     log_path: Path
+    env: dict
 
     def log_text(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def manage(self, *args: str) -> str:
+        """Run a management command against the server's database (same env); its stdout."""
+        completed = subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), *args],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        return completed.stdout
 
 
 @pytest.fixture(scope="session")
@@ -99,6 +113,7 @@ def demo_server(tmp_path_factory):
     )
     base = DemoServer(f"http://127.0.0.1:{port}")
     base.log_path = workdir / "server.log"
+    base.env = env
     try:
         _wait_until_up(f"{base}/healthz", process)
         yield base

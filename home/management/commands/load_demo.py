@@ -18,6 +18,7 @@ from courses import services
 from courses.models import CourseIndexPage, CoursePage, LessonPage
 from courses.services import INSTRUCTOR_ROLE_GROUP
 from home.models import HomePage
+from quizzes.demo import load_demo_quizzes
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEMO_PASSWORD = "lineage-demo"  # noqa: S105 - published demo credential, dev only
@@ -42,7 +43,15 @@ class Command(BaseCommand):
             for course in courses:
                 self.load_course(index, course, users)
             self.link_prerequisites(index, courses, users["admin"])
+            load_demo_quizzes(
+                course=CoursePage.objects.child_of(index).get(code="AIBM-101"),
+                instructor=users["instructor"],
+                admin=users["admin"],
+                learner=users["learner"],
+            )
             self.load_learner_progress(index, users["learner"])
+            self.load_learner_credential(index, users["learner"])
+        self.issue_pending_credentials(users["learner"])
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
         self.stdout.write(
             "Demo logins (password for all: lineage-demo): "
@@ -145,6 +154,36 @@ class Command(BaseCommand):
         services.enrollment_create(user=learner, course=consent)
         for lesson in LessonPage.objects.child_of(flagship).live().order_by("path")[:2]:
             services.step_complete(user=learner, step=lesson)
+
+    def load_learner_credential(self, index: CourseIndexPage, learner) -> None:
+        """The demo learner has completed AIPV-103; the completion hook creates the credential.
+
+        Idempotent: enrolment and step completion are, and a course is completed (and a
+        credential created) at most once per enrolment cycle.
+        """
+        course = CoursePage.objects.child_of(index).get(code="AIPV-103")
+        services.enrollment_create(user=learner, course=course)
+        for lesson in LessonPage.objects.child_of(course).live().order_by("path"):
+            services.step_complete(user=learner, step=lesson)
+
+    def issue_pending_credentials(self, learner) -> None:
+        """Make sure the demo credential is issued when the command returns.
+
+        Runs after the transaction: the completion enqueued issuance on commit, which with
+        eager Celery (dev) has already issued it, but with a real broker only queued it (no
+        worker may be running), and under a test's enclosing transaction it never ran.
+        ``credential_issue`` does nothing unless the credential is still pending, so calling
+        it here is safe in every case and never issues twice.
+        """
+        # Imported here so this step leaves the module's shared import block untouched.
+        from credentials import services as credential_services
+        from credentials.models import Credential
+
+        pending = Credential.objects.filter(user=learner, status=Credential.Status.PENDING)
+        for credential_id in pending.values_list("pk", flat=True):
+            credential_services.credential_issue(credential_id=credential_id)
+        if not Credential.objects.filter(user=learner, status=Credential.Status.ISSUED).exists():
+            self.stdout.write(self.style.WARNING("The demo learner has no issued credential."))
 
     def link_prerequisites(self, index: CourseIndexPage, courses: list[dict], admin) -> None:
         by_slug = {c.slug: c for c in CoursePage.objects.child_of(index)}
