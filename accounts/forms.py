@@ -145,8 +145,8 @@ class ProfileForm(forms.Form):
         "credential_name",
         label="Name to print on your certificates",
         help_text="Your certificates show this exactly as you type it, including capitals "
-        "and accents. Changing it doesn't change certificates you already have. If you leave "
-        "it empty, we use your display name.",
+        "and accents. Changing it reissues your current certificates with the new name (the "
+        "old ones are marked as replaced). If you leave it empty, we use your display name.",
     )
     verification_visibility = forms.ChoiceField(
         label="What verification links show",

@@ -10,3 +10,7 @@ from django.dispatch import Signal
 
 # kwargs: user (accounts.User, still in the database)
 account_deleting = Signal()
+
+# kwargs: user, old_name, new_name. Sent inside the profile update's transaction when the
+# name to print on credentials changes (credentials reissue the holder's current ones).
+credential_name_changed = Signal()

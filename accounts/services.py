@@ -3,7 +3,7 @@
 from allauth.account.models import EmailAddress
 from django.db import transaction
 
-from .hooks import account_deleting
+from .hooks import account_deleting, credential_name_changed
 from .models import User, VerificationVisibility
 
 
@@ -17,15 +17,23 @@ def profile_update(
 ) -> User:
     """Save what a person may change about themselves on their profile page.
 
-    The name on credentials and the visibility apply to credentials issued from now on;
-    credentials already issued keep the name and visibility they were issued with.
+    The visibility applies to credentials issued from now on. A changed name on credentials
+    is announced (``credential_name_changed``) in the same transaction, so current
+    credentials are reissued with the new name and the old ones superseded.
     """
     if verification_visibility not in VerificationVisibility.values:
         raise ValueError(f"Unknown verification visibility {verification_visibility!r}")
-    user.display_name = display_name.strip()
-    user.credential_name = credential_name.strip()
-    user.verification_visibility = verification_visibility
-    user.save(update_fields=["display_name", "credential_name", "verification_visibility"])
+    old_name = user.get_credential_name()
+    with transaction.atomic():
+        user.display_name = display_name.strip()
+        user.credential_name = credential_name.strip()
+        user.verification_visibility = verification_visibility
+        user.save(update_fields=["display_name", "credential_name", "verification_visibility"])
+        new_name = user.get_credential_name()
+        if new_name != old_name:
+            credential_name_changed.send(
+                sender=User, user=user, old_name=old_name, new_name=new_name
+            )
     return user
 
 

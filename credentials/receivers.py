@@ -2,7 +2,7 @@
 
 from django.dispatch import receiver
 
-from accounts.hooks import account_deleting
+from accounts.hooks import account_deleting, credential_name_changed
 from courses.hooks import course_completed
 
 from . import services
@@ -20,3 +20,9 @@ def create_credential_on_completion(sender, completion, **kwargs):
 def withdraw_credentials_on_account_deletion(sender, user, **kwargs):
     """Credentials are withdrawn, never deleted, when their holder deletes their account."""
     services.credentials_withdraw_for_user(user=user)
+
+
+@receiver(credential_name_changed, dispatch_uid="credentials.reissue_on_name_change")
+def reissue_credentials_on_name_change(sender, user, **kwargs):
+    """A new name on the profile reissues current credentials (the old ones superseded)."""
+    services.credentials_reissue_for_name_change(user=user)

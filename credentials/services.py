@@ -223,3 +223,25 @@ def credential_visibility_set(*, credential: Credential, visibility: str) -> Cre
     locked.visibility = visibility
     locked.save(update_fields=["visibility", "updated_at"])
     return locked
+
+
+@transaction.atomic
+def credentials_reissue_for_name_change(*, user) -> list[Credential]:
+    """Reissue the holder's issued, current credentials with their new printed name.
+
+    Each new credential records the same completion; creating it supersedes the old one
+    (``credential_create_for_completion``), whose files stay as history.
+    """
+    reissued = []
+    current = Credential.objects.select_for_update().filter(
+        user=user, status=Credential.Status.ISSUED
+    )
+    for credential in current.select_related("completion"):
+        if credential.is_expired:
+            continue  # an expired credential is renewed by retaking the course instead
+        reissued.append(
+            credential_create_for_completion(
+                completion=credential.completion, printed_name=user.get_credential_name()
+            )
+        )
+    return reissued

@@ -29,6 +29,7 @@ from courses.hooks import register_dashboard_section
 from . import selectors, services
 from .linkedin import linkedin_add_to_profile_url
 from .models import Credential
+from .verification_log import verification_log_for
 
 DATE_FORMAT = "j F Y"
 
@@ -145,6 +146,7 @@ def _render_detail(request, credential: Credential, form: VisibilityForm):
         "can_change_visibility": credential.status != Credential.Status.WITHDRAWN,
         "support_email": getattr(settings, "LINEAGE_ISSUER_EMAIL", None),
         "issuer_name": settings.LINEAGE_ISSUER_NAME,
+        "verification_log": verification_log_for(credential),
     }
     if is_issued:
         context["verify_url"] = credential.verify_url

@@ -84,7 +84,7 @@ def test_profile_shows_current_values_and_explains_each_choice(client, learner):
     assert 'value="Lena"' in body
     assert 'value="Lena Müller"' in body
     assert "exactly as you type it" in body
-    assert "doesn&#x27;t change certificates you already have" in body  # a help text
+    assert "reissues your current certificates with the new name" in body  # a help text
     assert 'value="achievement" checked' in body
     assert "<legend>What verification links show</legend>" in body
     for index, (value, label) in enumerate(VerificationVisibility.choices):

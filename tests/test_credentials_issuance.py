@@ -172,3 +172,39 @@ def test_issued_email_is_sent(complete_course, mailoutbox):
     assert len(mailoutbox) == 1
     assert "is ready" in mailoutbox[0].subject
     assert Credential.objects.get().public_id in mailoutbox[0].body
+
+
+def test_name_change_reissues_and_supersedes(
+    complete_course, learner, django_capture_on_commit_callbacks
+):
+    from accounts.services import profile_update
+
+    complete_course()
+    old = Credential.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        profile_update(
+            user=learner,
+            display_name=learner.display_name,
+            credential_name="Lena Müller-Okafor",
+            verification_visibility=learner.verification_visibility,
+        )
+    old.refresh_from_db()
+    new = Credential.objects.exclude(pk=old.pk).get()
+    assert old.status == Credential.Status.SUPERSEDED and old.superseded_by == new
+    assert new.status == Credential.Status.ISSUED
+    assert new.printed_name == "Lena Müller-Okafor"
+    assert new.completion_id == old.completion_id
+    assert default_storage.exists(old.pdf.name)  # history keeps its file
+
+
+def test_unchanged_name_reissues_nothing(complete_course, learner):
+    from accounts.services import profile_update
+
+    complete_course()
+    profile_update(
+        user=learner,
+        display_name="Someone else",
+        credential_name=learner.credential_name,
+        verification_visibility=learner.verification_visibility,
+    )
+    assert Credential.objects.count() == 1

@@ -16,6 +16,9 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 LINEAGE_DEMO_ALLOWED = True
 
 TEST_RUN_ID = os.environ.setdefault("LINEAGE_TEST_RUN_ID", uuid.uuid4().hex[:12])
+# pytest-xdist workers share the controller's run id: tell them apart too.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    TEST_RUN_ID = f"{TEST_RUN_ID}-{os.environ['PYTEST_XDIST_WORKER']}"
 REDIS_KEY_PREFIX = f"lineage-test-{TEST_RUN_ID}"
 
 # SQLite tests use Django's default in-memory test database: concurrent runs can't clash.

@@ -126,7 +126,10 @@ def demo_server(tmp_path_factory):
         log.close()
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API keeps an event loop running in this thread while it is
+# open, and libraries that call asyncio.run() (pyHanko) fail inside one. Closing it after
+# each browser module keeps the rest of the suite unaffected; a launch costs ~0.5 s.
+@pytest.fixture(scope="module")
 def browser():
     _require_chromium()
     from playwright.sync_api import sync_playwright

@@ -18,7 +18,7 @@ def first_in_main(tab) -> str:
     return tab.evaluate("document.querySelector('main .container').firstElementChild.className")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def demo_credential(demo_server, browser):
     """The demo learner's credential id and signed PDF, read through their own pages."""
     context = browser.new_context()
