@@ -61,9 +61,7 @@ def badge_data(credential: Credential, *, issuer_id: str) -> AchievementCredenti
         subject_identifier=hash_email_identity(email, credential.subject_salt),
         subject_salt=credential.subject_salt,
         subject_name=(
-            credential.printed_name
-            if credential.visibility == Credential.Visibility.FULL
-            else None
+            credential.printed_name if credential.visibility == Credential.Visibility.FULL else None
         ),
         valid_from=credential.valid_from.astimezone(UTC),
         valid_until=valid_until,

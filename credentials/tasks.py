@@ -38,8 +38,9 @@ def issue_credential(self, credential_id: int) -> None:
             services.credential_mark_failed(credential_id=credential_id, error=repr(exc))
             return
         countdown = min(2**attempts, 300)
-        logger.warning("credential %s attempt %s failed; retrying in %ss", credential_id,
-                       attempts, countdown)
+        logger.warning(
+            "credential %s attempt %s failed; retrying in %ss", credential_id, attempts, countdown
+        )
         raise self.retry(exc=exc, countdown=countdown) from exc
 
 

@@ -10,101 +10,224 @@ import courses.models.learning
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0002_instructor_role'),
+        ("courses", "0002_instructor_role"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Enrollment',
+            name="Enrollment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('learner_key', models.CharField(default=courses.models.learning.new_learner_key, editable=False, max_length=32)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('withdrawn', 'Withdrawn')], default='active', max_length=12)),
-                ('cycle', models.PositiveSmallIntegerField(default=1)),
-                ('cycle_started_at', models.DateTimeField()),
-                ('enrolled_at', models.DateTimeField(auto_now_add=True)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrollments', to='courses.coursepage')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='enrollments', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "learner_key",
+                    models.CharField(
+                        default=courses.models.learning.new_learner_key,
+                        editable=False,
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "Active"), ("withdrawn", "Withdrawn")],
+                        default="active",
+                        max_length=12,
+                    ),
+                ),
+                ("cycle", models.PositiveSmallIntegerField(default=1)),
+                ("cycle_started_at", models.DateTimeField()),
+                ("enrolled_at", models.DateTimeField(auto_now_add=True)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enrollments",
+                        to="courses.coursepage",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="enrollments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CourseCompletion',
+            name="CourseCompletion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('course_title', models.CharField(max_length=255)),
-                ('cycle', models.PositiveSmallIntegerField()),
-                ('completed_at', models.DateTimeField(auto_now_add=True)),
-                ('edition', models.JSONField()),
-                ('course', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='completions', to='courses.coursepage')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='course_completions', to=settings.AUTH_USER_MODEL)),
-                ('enrollment', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='completions', to='courses.enrollment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("course_title", models.CharField(max_length=255)),
+                ("cycle", models.PositiveSmallIntegerField()),
+                ("completed_at", models.DateTimeField(auto_now_add=True)),
+                ("edition", models.JSONField()),
+                (
+                    "course",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="completions",
+                        to="courses.coursepage",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="course_completions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "enrollment",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="completions",
+                        to="courses.enrollment",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='LearningRecord',
+            name="LearningRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('statement_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('learner_key', models.CharField(blank=True, max_length=32)),
-                ('verb', models.CharField(choices=[('http://adlnet.gov/expapi/verbs/registered', 'enrolled'), ('http://adlnet.gov/expapi/verbs/experienced', 'viewed'), ('http://adlnet.gov/expapi/verbs/completed', 'completed'), ('http://adlnet.gov/expapi/verbs/attempted', 'attempted'), ('http://adlnet.gov/expapi/verbs/passed', 'passed'), ('http://adlnet.gov/expapi/verbs/failed', 'failed'), ('http://adlnet.gov/expapi/verbs/exited', 'withdrew')], max_length=100)),
-                ('object_id', models.CharField(help_text="The activity's IRI", max_length=300)),
-                ('object_name', models.CharField(max_length=255)),
-                ('object_type', models.CharField(max_length=100)),
-                ('context_id', models.CharField(blank=True, help_text="The course's IRI", max_length=300)),
-                ('result', models.JSONField(blank=True, null=True)),
-                ('timestamp', models.DateTimeField(auto_now_add=True)),
-                ('day', models.DateField(blank=True, null=True)),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='learning_records', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("statement_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("learner_key", models.CharField(blank=True, max_length=32)),
+                (
+                    "verb",
+                    models.CharField(
+                        choices=[
+                            ("http://adlnet.gov/expapi/verbs/registered", "enrolled"),
+                            ("http://adlnet.gov/expapi/verbs/experienced", "viewed"),
+                            ("http://adlnet.gov/expapi/verbs/completed", "completed"),
+                            ("http://adlnet.gov/expapi/verbs/attempted", "attempted"),
+                            ("http://adlnet.gov/expapi/verbs/passed", "passed"),
+                            ("http://adlnet.gov/expapi/verbs/failed", "failed"),
+                            ("http://adlnet.gov/expapi/verbs/exited", "withdrew"),
+                        ],
+                        max_length=100,
+                    ),
+                ),
+                ("object_id", models.CharField(help_text="The activity's IRI", max_length=300)),
+                ("object_name", models.CharField(max_length=255)),
+                ("object_type", models.CharField(max_length=100)),
+                (
+                    "context_id",
+                    models.CharField(blank=True, help_text="The course's IRI", max_length=300),
+                ),
+                ("result", models.JSONField(blank=True, null=True)),
+                ("timestamp", models.DateTimeField(auto_now_add=True)),
+                ("day", models.DateField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="learning_records",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['timestamp', 'id'],
+                "ordering": ["timestamp", "id"],
             },
         ),
         migrations.CreateModel(
-            name='StepCompletion',
+            name="StepCompletion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('cycle', models.PositiveSmallIntegerField()),
-                ('completed_at', models.DateTimeField(auto_now_add=True)),
-                ('enrollment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps_done', to='courses.enrollment')),
-                ('step', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.WAGTAIL_PAGE_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("cycle", models.PositiveSmallIntegerField()),
+                ("completed_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "enrollment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps_done",
+                        to="courses.enrollment",
+                    ),
+                ),
+                (
+                    "step",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='enrollment',
-            index=models.Index(fields=['course', 'status'], name='courses_enr_course__78d524_idx'),
+            model_name="enrollment",
+            index=models.Index(fields=["course", "status"], name="courses_enr_course__78d524_idx"),
         ),
         migrations.AddConstraint(
-            model_name='enrollment',
-            constraint=models.UniqueConstraint(fields=('user', 'course'), name='one_enrollment_per_learner'),
+            model_name="enrollment",
+            constraint=models.UniqueConstraint(
+                fields=("user", "course"), name="one_enrollment_per_learner"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='enrollment',
-            constraint=models.CheckConstraint(condition=models.Q(('cycle__gte', 1)), name='enrollment_cycle_positive'),
+            model_name="enrollment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("cycle__gte", 1)), name="enrollment_cycle_positive"
+            ),
         ),
         migrations.AddIndex(
-            model_name='coursecompletion',
-            index=models.Index(fields=['user', 'course'], name='courses_cou_user_id_e881f7_idx'),
+            model_name="coursecompletion",
+            index=models.Index(fields=["user", "course"], name="courses_cou_user_id_e881f7_idx"),
         ),
         migrations.AddConstraint(
-            model_name='coursecompletion',
-            constraint=models.UniqueConstraint(fields=('enrollment', 'cycle'), name='one_course_completion_per_cycle'),
+            model_name="coursecompletion",
+            constraint=models.UniqueConstraint(
+                fields=("enrollment", "cycle"), name="one_course_completion_per_cycle"
+            ),
         ),
         migrations.AddIndex(
-            model_name='learningrecord',
-            index=models.Index(fields=['user', 'timestamp'], name='courses_lea_user_id_cbecc5_idx'),
+            model_name="learningrecord",
+            index=models.Index(fields=["user", "timestamp"], name="courses_lea_user_id_cbecc5_idx"),
         ),
         migrations.AddConstraint(
-            model_name='learningrecord',
-            constraint=models.UniqueConstraint(condition=models.Q(('day__isnull', False)), fields=('user', 'object_id', 'day'), name='one_view_per_learner_activity_day'),
+            model_name="learningrecord",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("day__isnull", False)),
+                fields=("user", "object_id", "day"),
+                name="one_view_per_learner_activity_day",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stepcompletion',
-            constraint=models.UniqueConstraint(fields=('enrollment', 'step', 'cycle'), name='one_completion_per_step_and_cycle'),
+            model_name="stepcompletion",
+            constraint=models.UniqueConstraint(
+                fields=("enrollment", "step", "cycle"), name="one_completion_per_step_and_cycle"
+            ),
         ),
     ]

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0003_learning'),
+        ("courses", "0003_learning"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='coursepage',
-            name='credential_valid_for_days',
-            field=models.PositiveIntegerField(blank=True, help_text='How long a credential for this course stays valid. Empty: it never expires.', null=True),
+            model_name="coursepage",
+            name="credential_valid_for_days",
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text="How long a credential for this course stays valid. Empty: it never expires.",
+                null=True,
+            ),
         ),
     ]

@@ -7,68 +7,194 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('courses', '0004_coursepage_credential_valid_for_days'),
+        ("courses", "0004_coursepage_credential_valid_for_days"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StatusListCounter',
+            name="StatusListCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('next_index', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("next_index", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='IssuerKey',
+            name="IssuerKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key_id', models.CharField(max_length=64, unique=True)),
-                ('public_multibase', models.CharField(max_length=80, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('retired_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key_id", models.CharField(max_length=64, unique=True)),
+                ("public_multibase", models.CharField(max_length=80, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("retired_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(condition=models.Q(('retired_at__isnull', True)), fields=('retired_at',), name='one_active_issuer_key')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("retired_at__isnull", True)),
+                        fields=("retired_at",),
+                        name="one_active_issuer_key",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Credential',
+            name="Credential",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.CharField(default=credentials.models.new_public_id, editable=False, max_length=40, unique=True)),
-                ('status', models.CharField(choices=[('pending', 'Being issued'), ('issued', 'Issued'), ('failed', 'Issuing failed'), ('revoked', 'Revoked'), ('superseded', 'Superseded'), ('withdrawn', 'Withdrawn')], default='pending', max_length=12)),
-                ('printed_name', models.CharField(max_length=200)),
-                ('skills', models.JSONField(default=list)),
-                ('snapshot', models.JSONField(help_text='What was learned, frozen at issue time.')),
-                ('visibility', models.CharField(choices=[('full', 'Name and achievement'), ('achievement', 'Achievement without my name'), ('off', 'Hidden')], default='achievement', max_length=12)),
-                ('subject_salt', models.CharField(default=credentials.models.new_subject_salt, editable=False, max_length=32)),
-                ('status_list_index', models.PositiveIntegerField(unique=True)),
-                ('valid_from', models.DateTimeField(blank=True, null=True)),
-                ('expires_on', models.DateField(blank=True, null=True)),
-                ('issued_at', models.DateTimeField(blank=True, null=True)),
-                ('pdf', models.FileField(blank=True, upload_to='credentials/')),
-                ('pdf_sha256', models.CharField(blank=True, max_length=64)),
-                ('badge', models.JSONField(blank=True, help_text='The signed OpenBadgeCredential.', null=True)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('last_error', models.TextField(blank=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('revocation_reason', models.CharField(blank=True, choices=[('issued_in_error', 'Issued in error'), ('misconduct', 'Academic misconduct'), ('course_withdrawn', 'Course withdrawn'), ('holder_request', "At the holder's request"), ('other', 'Other')], max_length=30)),
-                ('revocation_note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('completion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='credentials', to='courses.coursecompletion')),
-                ('course', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='credentials', to='courses.coursepage')),
-                ('superseded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='supersedes', to='credentials.credential')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='credentials', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.CharField(
+                        default=credentials.models.new_public_id,
+                        editable=False,
+                        max_length=40,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Being issued"),
+                            ("issued", "Issued"),
+                            ("failed", "Issuing failed"),
+                            ("revoked", "Revoked"),
+                            ("superseded", "Superseded"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                    ),
+                ),
+                ("printed_name", models.CharField(max_length=200)),
+                ("skills", models.JSONField(default=list)),
+                ("snapshot", models.JSONField(help_text="What was learned, frozen at issue time.")),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("full", "Name and achievement"),
+                            ("achievement", "Achievement without my name"),
+                            ("off", "Hidden"),
+                        ],
+                        default="achievement",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "subject_salt",
+                    models.CharField(
+                        default=credentials.models.new_subject_salt, editable=False, max_length=32
+                    ),
+                ),
+                ("status_list_index", models.PositiveIntegerField(unique=True)),
+                ("valid_from", models.DateTimeField(blank=True, null=True)),
+                ("expires_on", models.DateField(blank=True, null=True)),
+                ("issued_at", models.DateTimeField(blank=True, null=True)),
+                ("pdf", models.FileField(blank=True, upload_to="credentials/")),
+                ("pdf_sha256", models.CharField(blank=True, max_length=64)),
+                (
+                    "badge",
+                    models.JSONField(
+                        blank=True, help_text="The signed OpenBadgeCredential.", null=True
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "revocation_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("issued_in_error", "Issued in error"),
+                            ("misconduct", "Academic misconduct"),
+                            ("course_withdrawn", "Course withdrawn"),
+                            ("holder_request", "At the holder's request"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("revocation_note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "completion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="credentials",
+                        to="courses.coursecompletion",
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="credentials",
+                        to="courses.coursepage",
+                    ),
+                ),
+                (
+                    "superseded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="supersedes",
+                        to="credentials.credential",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="credentials",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['status', 'updated_at'], name='credentials_status_b6b9a3_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ['pending', 'issued', 'failed'])), fields=('user', 'course'), name='one_active_credential_per_learner_and_course'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'revoked'), _negated=True), ('revoked_at__isnull', False), _connector='OR'), name='revoked_credentials_have_a_date')],
+                "indexes": [
+                    models.Index(
+                        fields=["status", "updated_at"], name="credentials_status_b6b9a3_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status__in", ["pending", "issued", "failed"])),
+                        fields=("user", "course"),
+                        name="one_active_credential_per_learner_and_course",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "revoked"), _negated=True),
+                            ("revoked_at__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="revoked_credentials_have_a_date",
+                    ),
+                ],
             },
         ),
     ]
