@@ -38,8 +38,10 @@ check: install
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py makemigrations --check --dry-run
 
+# Two workers (this machine has two cores); each test file runs whole on one worker.
+PYTEST_WORKERS ?= 2
 pytest: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 test: lint check pytest
 
@@ -48,6 +50,13 @@ worker: install
 
 beat: install
 	$(BIN)/celery -A lms beat --loglevel=INFO
+
+# Benchmarks (bench/README.md): seed PostgreSQL, serve with gunicorn, load with wrk, write
+# bench/results/<date>-<scale>.json and bench/RESULTS.md. `make bench SCALE=large` for 100k learners.
+SCALE ?= small
+.PHONY: bench
+bench: install
+	$(PY) -m bench.run --scale $(SCALE) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var db.sqlite3

@@ -1,0 +1,1 @@
+"""Lineage benchmarks: `make bench`. See bench/README.md."""
