@@ -3,6 +3,7 @@
 import json
 import sys
 import types
+import uuid
 from datetime import timedelta
 from unittest import mock
 
@@ -271,6 +272,14 @@ def test_api_queries_are_bounded(client, issue, learner, django_assert_max_num_q
 
 
 def test_api_is_rate_limited_per_ip(client, issue, settings, openapi):
+    # A fresh local cache: counting is the limiter's own logic (fixed windows with atomic
+    # add/incr); sharing through Redis is what Django's RedisCache provides.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"rate-{uuid.uuid4().hex}",
+        }
+    }
     settings.LINEAGE_VERIFY_RATE_LIMITS = {"ip": "2/m", "token": "10/m"}
     credential = issue()
     assert get_verdict(client, credential.public_id).status_code == 200
@@ -294,6 +303,14 @@ def employer_tokens(monkeypatch):
 
 
 def test_a_token_gets_its_own_higher_limit(client, issue, settings, employer_tokens):
+    # A fresh local cache: counting is the limiter's own logic (fixed windows with atomic
+    # add/incr); sharing through Redis is what Django's RedisCache provides.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"rate-{uuid.uuid4().hex}",
+        }
+    }
     settings.LINEAGE_VERIFY_RATE_LIMITS = {"ip": "1/m", "token": "3/m"}
     credential = issue()
     token = {"HTTP_AUTHORIZATION": "Bearer lin_good"}
