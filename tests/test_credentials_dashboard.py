@@ -110,11 +110,11 @@ def test_dashboard_queries_do_not_grow_with_credentials(
     assert one == ten, (one, ten)
     with django_assert_max_num_queries(DASHBOARD_MAX):
         client.get("/dashboard/")
-    # The same dashboard without the section: the section costs exactly one query.
+    # The same dashboard without the section: the section costs at most one query.
     monkeypatch.setattr(hooks, "dashboard_sections", [])
     without, body = dashboard_queries(client)
     assert "Your credentials" not in body
-    assert ten == without + 1, (without, ten)
+    assert 0 <= ten - without <= 1, (without, ten)
 
 
 def test_sections_come_from_the_courses_hook(client, learner, monkeypatch):
