@@ -2,6 +2,7 @@
 
 import json
 import os
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -390,6 +391,12 @@ def test_nothing_uploaded_is_stored(client, issue, settings, django_capture_on_c
 
 
 def test_pages_are_rate_limited_per_ip(client, issue, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"rate-{uuid.uuid4().hex}",
+        }
+    }
     settings.LINEAGE_VERIFY_RATE_LIMITS = {"ip": "2/m", "token": "100/m"}
     credential = issue()
     assert client.get(credential.verify_path).status_code == 200
