@@ -14,7 +14,13 @@ from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
-WORK = BENCH_DIR / ".work"
+# BENCH_INSTANCE (letters/digits) lets two engineers run benches side by side on one box: it
+# suffixes the work folder, the databases and the Redis key prefix. Empty by default.
+INSTANCE = os.environ.get("BENCH_INSTANCE", "")
+if not INSTANCE.isalnum() and INSTANCE:
+    raise SystemExit("BENCH_INSTANCE must be letters and digits only")
+SUFFIX = f"_{INSTANCE}" if INSTANCE else ""
+WORK = BENCH_DIR / f".work{SUFFIX}"
 RESULTS_DIR = BENCH_DIR / "results"
 PEER_DIR = BENCH_DIR / "peer"
 PEER_PYTHON = PEER_DIR / ".venv" / "bin" / "python"
@@ -26,11 +32,11 @@ PEER_PORT = int(os.environ.get("BENCH_PEER_PORT", "8102"))
 
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 PG_SERVER = PG_ADMIN_URL.rsplit("/", 1)[0]
-DB_NAME = "lineage_bench"
-PEER_DB_NAME = "lineage_bench_peer"
+DB_NAME = f"lineage_bench{SUFFIX}"
+PEER_DB_NAME = f"lineage_bench_peer{SUFFIX}"
 # Redis: a database number nobody else uses here, plus a key prefix, so cleaning up is safe.
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
-REDIS_PREFIX = "lineage_bench"
+REDIS_PREFIX = f"lineage_bench{SUFFIX}"
 PEER_REDIS_URL = os.environ.get("BENCH_PEER_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 SECRET_KEY = "lineage-bench-not-a-secret"  # noqa: S105 - loopback benchmark only
