@@ -13,6 +13,17 @@ from courses.services import INSTRUCTOR_ROLE_GROUP
 PASSWORD = "correct-horse-battery"  # noqa: S105 - test credential
 
 
+def pytest_collection_modifyitems(items):
+    """Keep each test file on one xdist worker, and every browser test on the same one.
+
+    `make test` runs `--dist loadgroup`: a file's module fixtures are built once, and the
+    browser tests share a single demo server (booting one costs ~25 s) instead of one per worker.
+    """
+    for item in items:
+        group = "browser" if "tests/browser/" in str(item.path) else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 def require_service(name: str, available: bool) -> None:
     """Skip a test whose service is missing, but fail under REQUIRE_SERVICES=1 (CI)."""
     if available:
