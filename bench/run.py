@@ -26,6 +26,7 @@ from bench import database, report
 from bench.environment import (
     DB_NAME,
     HOST,
+    INSTANCE,
     PEER_DB_NAME,
     PEER_DIR,
     PEER_PORT,
@@ -628,10 +629,17 @@ def main() -> None:
                     say(f"could not drop {name}: {exc}")
             redis_cleanup()
     RESULTS_DIR.mkdir(exist_ok=True)
-    out = RESULTS_DIR / f"{results['date']}-{args.scale}.json"
-    out.write_text(json.dumps(results, indent=1) + "\n")
-    report.write_results_md()
-    say(f"wrote {out.relative_to(ROOT)} and bench/RESULTS.md in {results['seconds']} s")
+    if INSTANCE:
+        # A side-by-side run keeps its own file and leaves RESULTS.md to the main run: two
+        # runs on one day would otherwise overwrite each other's <date>-<scale>.json.
+        out = RESULTS_DIR / f"{results['date']}-{args.scale}.{INSTANCE}.json.tmp"
+        out.write_text(json.dumps(results, indent=1) + "\n")
+        say(f"wrote {out.relative_to(ROOT)} in {results['seconds']} s")
+    else:
+        out = RESULTS_DIR / f"{results['date']}-{args.scale}.json"
+        out.write_text(json.dumps(results, indent=1) + "\n")
+        report.write_results_md()
+        say(f"wrote {out.relative_to(ROOT)} and bench/RESULTS.md in {results['seconds']} s")
     for line in report.summary_lines(results):
         print(line)
 
