@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lms.csp.LineageCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -274,11 +275,69 @@ WAGTAILADMIN_BASE_URL = LINEAGE_BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # The admin must not call out to Gravatar: no third-party requests, no tracking.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor to releases.wagtail.org for the upgrade notice (the admin policy would block it anyway).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Password resets go through allauth (rate-limited, one flow for everyone), not the admin's.
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt", "vtt", "mp4", "webm", "docx", "odt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 200 * 1024 * 1024
+# Through Wagtail's view, so privacy settings and collections' permissions are checked on
+# every download, and every file goes out as an attachment (never rendered inline: an uploaded
+# HTML or SVG file can't run script on our origin) with its own `default-src 'none'` policy.
+# Never serve MEDIA_ROOT/documents/ straight from the web server (docs/security.md).
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
+WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
+# Raster formats only: SVG images can carry script.
+WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
+
+# --- Security headers (docs/security.md) -----------------------------------------------------
+# Content-Security-Policy in every environment, so tests and the demo server exercise it.
+# Templates load scripts only from static files; `style` attributes (progress bars) are the
+# one inline thing allowed, and only as attributes, never <style> elements.
+# CSP_MEDIA_ORIGINS: extra origins for images and video (an S3 bucket serving media).
+_MEDIA_ORIGINS = env_list("CSP_MEDIA_ORIGINS")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:", *_MEDIA_ORIGINS],
+        "media-src": ["'self'", *_MEDIA_ORIGINS],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Wagtail's admin uses inline scripts and styles, and frames its own previews.
+LINEAGE_ADMIN_CSP_PREFIX = "/admin/"
+LINEAGE_ADMIN_CSP = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *_MEDIA_ORIGINS],
+        "media-src": ["'self'", "blob:", *_MEDIA_ORIGINS],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 
 LOGGING = {
     "version": 1,
