@@ -1,9 +1,12 @@
 """Writes for the courses app. Keyword-only, typed, transactional."""
 
+import functools
+
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import GroupPagePermission
 
@@ -172,6 +175,38 @@ def course_edition(course, steps) -> dict:
     }
 
 
+@functools.cache
+def _optional_step_filter() -> Q:
+    """Pages marked ``required = False``, for each page type that has the field (its table is
+    joined from Page by the model's name). Page types are fixed once the apps are loaded."""
+    from wagtail.models import Page, get_page_models
+
+    optional = Q()
+    for model in get_page_models():
+        fields = {f.name for f in model._meta.local_fields}
+        if "required" in fields and model._meta.get_parent_list() == [Page]:
+            optional |= Q(**{f"{model._meta.model_name}__required": False})
+    return optional
+
+
+def _required_step_pending(course, enrollment: Enrollment) -> bool:
+    """Whether a live, required step of ``course`` is not done in this cycle (one query).
+
+    A step is required unless its specific page says ``required = False``, as in
+    ``progress.is_required``.
+    """
+    from wagtail.models import Page
+
+    done = StepCompletion.objects.filter(enrollment=enrollment, cycle=enrollment.cycle)
+    return (
+        Page.objects.child_of(course)
+        .live()
+        .exclude(pk__in=done.values("step_id"))
+        .exclude(_optional_step_filter())
+        .exists()
+    )
+
+
 def course_completion_record(*, enrollment: Enrollment) -> CourseCompletion | None:
     """Record the completion if the rule is now satisfied; at most once per enrolment cycle.
 
@@ -184,6 +219,10 @@ def course_completion_record(*, enrollment: Enrollment) -> CourseCompletion | No
     if existing.exists():
         return None
     course = enrollment.course
+    # Usually a required step is still to do: one query says so, without loading every step
+    # as its specific page (the costly part of a quiz submit or a lesson's "mark as done").
+    if _required_step_pending(course, enrollment):
+        return None
     steps = course_steps(course)
     progress = course_progress(course, enrollment, steps=steps)
     if not progress.complete:
@@ -212,35 +251,49 @@ def course_completion_record(*, enrollment: Enrollment) -> CourseCompletion | No
     return completion
 
 
+def enrollment_for_step_locked(*, user, step) -> Enrollment | None:
+    """The learner's active enrolment in ``step``'s course, with the course, row-locked.
+
+    One query: the course is found by the step's parent path, and only the enrolment row is
+    locked (never the page). Call inside a transaction.
+    """
+    return (
+        Enrollment.objects.select_for_update(of=("self",))
+        .select_related("course")
+        .filter(
+            user=user,
+            course__path=step.path[: -step.steplen],
+            status=Enrollment.Status.ACTIVE,
+        )
+        .first()
+    )
+
+
 @transaction.atomic
-def step_complete(*, user, step, result: dict | None = None) -> StepCompletion:
+def step_complete(
+    *, user, step, result: dict | None = None, enrollment: Enrollment | None = None
+) -> StepCompletion:
     """Mark ``step`` done for ``user`` (idempotent), then record the course completion if due.
 
     The enrolment row is locked first, so concurrent completions of different steps by the
-    same learner are serialised and the last one sees all the others.
+    same learner are serialised and the last one sees all the others. A caller that already
+    holds that lock passes ``enrollment`` (from ``enrollment_for_step_locked``).
     """
-    course = step.get_parent().specific
-    enrollment = (
-        Enrollment.objects.select_for_update()
-        .filter(user=user, course_id=course.pk, status=Enrollment.Status.ACTIVE)
-        .first()
-    )
+    if enrollment is None:
+        enrollment = enrollment_for_step_locked(user=user, step=step)
     if enrollment is None:
         raise StepError("Enrol in this course to record your progress.")
     if not step.live:
         raise StepError("This step is not published.")
-    try:
-        with transaction.atomic():
-            done, created = StepCompletion.objects.get_or_create(
-                enrollment=enrollment, step_id=step.pk, cycle=enrollment.cycle
-            )
-    except IntegrityError:
-        done, created = (
-            StepCompletion.objects.get(
-                enrollment=enrollment, step_id=step.pk, cycle=enrollment.cycle
-            ),
-            False,
-        )
+    course = enrollment.course
+    lookup = {"enrollment": enrollment, "step_id": step.pk, "cycle": enrollment.cycle}
+    done, created = StepCompletion.objects.filter(**lookup).first(), False
+    if done is None:
+        try:
+            with transaction.atomic():
+                done, created = StepCompletion.objects.create(**lookup), True
+        except IntegrityError:  # only reachable without row locks (SQLite)
+            done = StepCompletion.objects.get(**lookup)
     if created:
         learning_record_add(
             user=user,

@@ -15,7 +15,12 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from courses.models import Enrollment, LearningRecord
-from courses.services import StepError, learning_record_add, step_complete
+from courses.services import (
+    StepError,
+    enrollment_for_step_locked,
+    learning_record_add,
+    step_complete,
+)
 
 from . import grading
 from .models import Attempt, AttemptQuestion, Question, QuestionVersion, QuizPage, QuizQuestion
@@ -152,24 +157,30 @@ def draw_questions(
     return chosen
 
 
-def _learner_key(user, course) -> str:
-    enrollment = Enrollment.objects.filter(user=user, course_id=course.pk).first()
-    return enrollment.learner_key if enrollment else ""
-
-
 def _record_outcome(attempt: Attempt) -> None:
     """xAPI passed/failed with the score; a pass completes the course step."""
     if attempt.user is None:
         return
     quiz = attempt.quiz
-    course = quiz.get_parent().specific
+    # The learner's enrolment and the course in one query; a pass locks it for step_complete.
+    if attempt.passed:
+        enrollment = enrollment_for_step_locked(user=attempt.user, step=quiz)
+    else:
+        enrollment = None
+    if enrollment is None:
+        enrollment = (
+            Enrollment.objects.select_related("course")
+            .filter(user=attempt.user, course__path=quiz.path[: -quiz.steplen])
+            .first()
+        )
+    course = enrollment.course if enrollment else quiz.get_parent().specific
     learning_record_add(
         user=attempt.user,
         verb=LearningRecord.Verb.PASSED if attempt.passed else LearningRecord.Verb.FAILED,
         page=quiz,
         course=course,
         result=grading.xapi_result(attempt.score, attempt.passed),
-        learner_key=_learner_key(attempt.user, course),
+        learner_key=enrollment.learner_key if enrollment else "",
     )
     if attempt.passed:
         try:
@@ -177,6 +188,7 @@ def _record_outcome(attempt: Attempt) -> None:
                 user=attempt.user,
                 step=quiz,
                 result={"score": {"scaled": attempt.scaled_score}, "success": True},
+                enrollment=enrollment if enrollment and enrollment.is_active else None,
             )
         except StepError:
             pass  # left the course meanwhile: the pass stays in the attempt history
@@ -317,8 +329,10 @@ def answers_parse(*, questions: list[AttemptQuestion], data) -> list:
     return responses
 
 
-def attempt_submit(*, attempt: Attempt, data) -> Attempt:
-    """Grade and close an attempt from the posted ``data`` (a QueryDict or a dict).
+def attempt_submit(*, attempt: Attempt | int, data, owner=None) -> Attempt:
+    """Grade and close an attempt (or attempt id) from the posted ``data`` (a QueryDict or a
+    dict). With ``owner``, an attempt of anyone else raises ``Attempt.DoesNotExist``: the view
+    checks ownership in the same query that locks the row.
 
     Runs under a row lock on the attempt, so a double submit grades once and the second is
     refused as a replay. Refuses attempts already submitted, attempts beyond the quiz's limit,
@@ -329,7 +343,8 @@ def attempt_submit(*, attempt: Attempt, data) -> Attempt:
     """
     now = timezone.now()
     with transaction.atomic():
-        attempt = _locked(Attempt.objects).get(pk=attempt.pk)
+        attempts = Attempt.objects if owner is None else Attempt.objects.filter(user=owner)
+        attempt = _locked(attempts).get(pk=getattr(attempt, "pk", attempt))
         if not attempt.is_open:
             raise AttemptClosed(
                 f"Attempt {attempt.number} was already submitted at "
@@ -363,9 +378,15 @@ def _attempt_grade(attempt, questions, responses, now) -> None:
         aq.response = response
         aq.feedback = result.feedback
         aq.score = None if result.needs_manual else grading.fraction_decimal(result.fraction)
-    # One UPDATE for every question; filtered on the attempt still being open.
-    AttemptQuestion.objects.filter(attempt__status=Attempt.Status.OPEN).bulk_update(
-        questions, ["response", "feedback", "score"]
+    # One statement for every question. An upsert of rows that all exist (INSERT ... ON
+    # CONFLICT DO UPDATE) costs a fraction of bulk_update's CASE WHEN per row and column in
+    # Python; the attempt row lock keeps it to this open attempt, and the database's trigger
+    # still refuses to overwrite a recorded answer.
+    AttemptQuestion.objects.bulk_create(
+        questions,
+        update_conflicts=True,
+        unique_fields=["id"],
+        update_fields=["response", "feedback", "score"],
     )
     attempt.submitted_at = now
     if any(aq.score is None for aq in questions):

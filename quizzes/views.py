@@ -6,6 +6,7 @@ and redirect, or redisplay the form with an error summary when answers can't be 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -65,21 +66,25 @@ def attempt(request, attempt_id: int):
 @login_required
 @require_POST
 def submit(request, attempt_id: int):
-    attempt = _own_attempt(request, attempt_id)
+    # Ownership is checked by the query that locks the attempt (one query, not two); the
+    # rarer paths below load the attempt again for the page they show.
     try:
-        attempt = services.attempt_submit(attempt=attempt, data=request.POST)
+        services.attempt_submit(attempt=attempt_id, owner=request.user, data=request.POST)
+    except Attempt.DoesNotExist:
+        raise Http404("No such attempt.") from None
     except services.AnswerErrors as error:
+        attempt = _own_attempt(request, attempt_id)
         return _attempt_page(request, attempt, data=request.POST, errors=error.errors)
     except services.AnswersRejected as error:
         messages.error(request, str(error))
-        return redirect("quizzes:attempt", attempt_id=attempt.pk)
+        return redirect("quizzes:attempt", attempt_id=attempt_id)
     except services.AttemptClosed as error:
         messages.error(request, str(error))
-        return redirect("quizzes:result", attempt_id=attempt.pk)
+        return redirect("quizzes:result", attempt_id=attempt_id)
     except services.AttemptError as error:
         messages.error(request, str(error))
-        return redirect(attempt.quiz.url)
-    return redirect("quizzes:result", attempt_id=attempt.pk)
+        return redirect(_own_attempt(request, attempt_id).quiz.url)
+    return redirect("quizzes:result", attempt_id=attempt_id)
 
 
 @login_required
