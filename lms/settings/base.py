@@ -351,3 +351,16 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# --- Error reporting ---------------------------------------------------------------------------
+# Sentry only when SENTRY_DSN is set (lms/sentry.py: no personal data is sent).
+SENTRY_DSN = env("SENTRY_DSN")
+if SENTRY_DSN:
+    from lms.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", "production"),
+        release=env("SENTRY_RELEASE"),
+        traces_rate=float(env("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
