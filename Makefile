@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint check pytest worker beat migrate demo clean
+.PHONY: install run test lint check pytest worker beat migrate demo clean audit
 
 install: $(STAMP)
 
@@ -45,6 +45,10 @@ pytest: install
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 test: lint check pytest
+
+# Known vulnerabilities in requirements/lock.txt (pip-audit; .ci/audit says what it needs).
+audit: install
+	PIP_AUDIT=$(BIN)/pip-audit PYTHON=$(PY) bash .ci/audit
 
 worker: install
 	$(BIN)/celery -A lms worker --beat --loglevel=INFO
