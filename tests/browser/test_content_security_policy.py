@@ -101,3 +101,9 @@ def test_admin_login_and_dashboard_work_under_the_admin_policy(demo_server, watc
     watched.goto(demo_server + "/admin/pages/")
     watched.goto(demo_server + "/admin/documents/")
     assert violations(watched) == []
+    # An editor on the public site: Wagtail's user bar loads under the strict policy.
+    response = watched.goto(demo_server + FLAGSHIP)
+    assert "script-src 'self';" in response.headers["content-security-policy"]
+    watched.locator("wagtail-userbar").wait_for(state="attached")
+    assert watched.evaluate("!!customElements.get('wagtail-userbar')")
+    assert violations(watched) == []
