@@ -12,7 +12,9 @@ dropped is not signed, so both signing and verification refuse such documents
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -186,12 +188,24 @@ def _proof_config(document: dict[str, Any], proof: dict[str, Any]) -> dict[str, 
     return {"@context": copy.deepcopy(document["@context"]), **config}
 
 
+@functools.lru_cache(maxsize=256)
+def _canonical_proof_config(config_json: str) -> bytes:
+    """Canonical N-Quads of a proof config (given as JSON), memoised per process.
+
+    Configs repeat: the issuer's contexts, key and purpose are constant and ``created`` has
+    one-second resolution, so a worker issuing many credentials a second canonicalises each
+    distinct config once. The value is a pure function of the JSON (the contexts are bundled),
+    and errors are not cached.
+    """
+    return _canonicalize_expanded(_check_terms(json.loads(config_json))).encode()
+
+
 def hash_data(unsigned_document: dict[str, Any], proof_config: dict[str, Any]) -> bytes:
     """Return the 64-byte eddsa-rdfc-2022 hashData for a document and its proof config.
 
     Both inputs are checked with :func:`assert_terms_defined` first.
     """
-    config_hash = hashlib.sha256(_canonicalize_expanded(_check_terms(proof_config)).encode())
+    config_hash = hashlib.sha256(_canonical_proof_config(json.dumps(proof_config, sort_keys=True)))
     doc_hash = hashlib.sha256(_canonicalize_expanded(_check_terms(unsigned_document)).encode())
     return config_hash.digest() + doc_hash.digest()
 
