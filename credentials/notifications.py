@@ -7,9 +7,13 @@ from django.template.loader import render_to_string
 from .models import Credential
 
 
-def credential_issued_email(*, credential_id: int) -> bool:
-    """Tell the learner their credential is ready (with its page and verification link)."""
-    credential = Credential.objects.select_related("user").filter(pk=credential_id).first()
+def credential_issued_email(*, credential_id: int, credential: Credential | None = None) -> bool:
+    """Tell the learner their credential is ready (with its page and verification link).
+
+    ``credential`` (with its user loaded) saves the query when the caller just issued it.
+    """
+    if credential is None or credential.pk != credential_id:
+        credential = Credential.objects.select_related("user").filter(pk=credential_id).first()
     if credential is None or credential.user is None or not credential.user.email:
         return False
     context = {

@@ -86,7 +86,13 @@ def credential_create_for_completion(
 def _claim_attempt(credential_id: int) -> Credential | None:
     """Count an attempt in its own transaction, so a crash mid-render is still counted."""
     with transaction.atomic():
-        credential = Credential.objects.select_for_update().filter(pk=credential_id).first()
+        # The holder comes along for the badge and the email; only the credential is locked.
+        credential = (
+            Credential.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .filter(pk=credential_id)
+            .first()
+        )
         if credential is None or credential.status != Credential.Status.PENDING:
             return None
         credential.attempts += 1
@@ -115,31 +121,42 @@ def credential_issue(*, credential_id: int) -> Credential | None:
     badge, pdf_bytes = rendering.render_signed_artefacts(credential, issued_at=issued_at)
     name = pdf_name(credential)
     with transaction.atomic():
-        locked = Credential.objects.select_for_update().get(pk=credential_id)
-        if locked.status != Credential.Status.PENDING:
+        # Re-check the status under the lock; only the issuing fields are written, so a change
+        # made meanwhile to another column (e.g. the visibility) is kept.
+        status = (
+            Credential.objects.select_for_update()
+            .filter(pk=credential_id)
+            .values_list("status", flat=True)
+            .first()
+        )
+        if status != Credential.Status.PENDING:
             return None
         # Same name on every attempt: a retry replaces its own file, never leaves an orphan.
         if default_storage.exists(name):
             default_storage.delete(name)
         stored = default_storage.save(name, ContentFile(pdf_bytes))
-        locked.pdf.name = stored
-        locked.pdf_sha256 = hashlib.sha256(pdf_bytes).hexdigest()
-        locked.badge = badge
-        locked.issued_at = issued_at
-        locked.status = Credential.Status.ISSUED
-        locked.last_error = ""
-        locked.save()
-    transaction.on_commit(lambda: _notify_issued(credential_id))
-    return locked
+        credential.pdf.name = stored
+        credential.pdf_sha256 = hashlib.sha256(pdf_bytes).hexdigest()
+        credential.badge = badge
+        credential.issued_at = issued_at
+        credential.status = Credential.Status.ISSUED
+        credential.last_error = ""
+        credential.save(update_fields=ISSUED_FIELDS)
+    transaction.on_commit(lambda: _notify_issued(credential))
+    return credential
 
 
-def _notify_issued(credential_id: int) -> None:
+# What issuing writes (``updated_at`` too: caches are keyed on it).
+ISSUED_FIELDS = ["pdf", "pdf_sha256", "badge", "issued_at", "status", "last_error", "updated_at"]
+
+
+def _notify_issued(credential: Credential) -> None:
     from .notifications import credential_issued_email
 
     try:
-        credential_issued_email(credential_id=credential_id)
+        credential_issued_email(credential_id=credential.pk, credential=credential)
     except Exception:  # an email failure must never undo an issued credential
-        logger.exception("could not send the credential email for %s", credential_id)
+        logger.exception("could not send the credential email for %s", credential.pk)
 
 
 @transaction.atomic
