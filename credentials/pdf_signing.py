@@ -270,6 +270,10 @@ def _open(pdf_bytes: bytes) -> PdfFileReader:
         raise
     except (misc.PdfError, ValueError, KeyError) as exc:
         raise misc.PdfReadError(str(exc)) from exc
+    except (RecursionError, AssertionError) as exc:
+        # Seen when fuzzing: arrays nested 50,000 deep overflow the recursive object parser,
+        # and a trailer /Prev pointing at a non-xref object trips an assert in pyHanko.
+        raise misc.PdfReadError(f"unreadable structure: {exc!r}") from exc
     except Exception as exc:  # last resort, see docstring
         logger.warning("unexpected error parsing an untrusted PDF: %r", exc)
         raise misc.PdfReadError(str(exc)) from exc
@@ -327,6 +331,26 @@ def validate_signed_pdf(
     return result
 
 
+# A certificate's badge JSON is ~3 KB; Flate inflates up to ~1000:1, so a 5 MB upload could
+# otherwise unpack to gigabytes in memory before any size check sees it.
+MAX_EMBEDDED_FILE_BYTES = 1024 * 1024
+
+
+def _embedded_file_data(stream: generic.StreamObject) -> bytes | None:
+    """The bytes of an embedded file as ``render_certificate_pdf`` writes it (raw or one plain
+    /FlateDecode), inflated at most to ``MAX_EMBEDDED_FILE_BYTES``; None for anything else."""
+    filters = stream.get("/Filter")
+    if isinstance(filters, generic.ArrayObject) and len(filters) == 1:
+        filters = filters[0]
+    if filters is None:
+        data = stream.encoded_data
+    elif filters == "/FlateDecode" and "/DecodeParms" not in stream:
+        data = zlib.decompressobj().decompress(stream.encoded_data, MAX_EMBEDDED_FILE_BYTES + 1)
+    else:
+        return None
+    return data if len(data) <= MAX_EMBEDDED_FILE_BYTES else None
+
+
 def _embedded_files(reader: PdfFileReader) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     try:
@@ -346,7 +370,9 @@ def _embedded_files(reader: PdfFileReader) -> dict[str, bytes]:
             ef = spec["/EF"]
             stream = ef["/UF"] if "/UF" in ef else ef["/F"]
             if isinstance(stream, generic.StreamObject):
-                files[filename] = stream.data
+                data = _embedded_file_data(stream)
+                if data is not None:
+                    files[filename] = data
     return files
 
 
