@@ -106,6 +106,7 @@ def test_a_failing_view_is_reported_without_personal_data(fake_sentry):
     assert exception["type"] == "RuntimeError"
     assert exception["value"] == "lesson rendering failed"
     assert event["release"] == "lineage@test"
+    assert {"django", "celery"} <= set(event["sdk"]["integrations"])  # tasks are reported too
     raw = json.dumps(event)
     assert "cookie-that-must-not-be-sent" not in raw
     assert "a-learner-quiz-answer" not in raw
