@@ -7,10 +7,14 @@ unless the credential is still pending, and counts attempts in the database (a r
 task carries no retry count of its own).
 """
 
+import functools
 import logging
 
 from celery import shared_task
+from celery.contrib.django.task import DjangoTask
 from django.conf import settings
+from django.db import transaction
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from . import services
 from .models import Credential
@@ -18,7 +22,31 @@ from .models import Credential
 logger = logging.getLogger(__name__)
 
 
+class SweptTask(DjangoTask):
+    """A task the sweeper re-enqueues from the database, so a lost send is not an error.
+
+    ``delay_on_commit`` runs after the learner's transaction committed: if the broker is
+    unreachable then, raising would turn a saved completion into an error page. The row stays
+    pending instead, and ``sweep_pending_credentials`` sends it once the broker is back.
+    """
+
+    def delay_on_commit(self, *args, **kwargs) -> None:
+        transaction.on_commit(functools.partial(self._delay_or_log, *args, **kwargs))
+
+    def _delay_or_log(self, *args, **kwargs) -> None:
+        try:
+            self.delay(*args, **kwargs)
+        except BrokerUnavailable:
+            logger.warning(
+                "broker unavailable: %s%r not sent; the sweeper re-enqueues it",
+                self.name,
+                args,
+                exc_info=True,
+            )
+
+
 @shared_task(
+    base=SweptTask,
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,

@@ -33,3 +33,6 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# A database outage gets a "try again" page (503), not the generic error (lms/errors.py).
+handler500 = "lms.errors.server_error"

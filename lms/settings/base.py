@@ -129,7 +129,7 @@ REDIS_KEY_PREFIX = env("REDIS_KEY_PREFIX", "lineage")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "lms.cache.DegradingRedisCache",  # an outage degrades, not 500s
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": REDIS_KEY_PREFIX,
         }

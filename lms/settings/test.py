@@ -28,7 +28,7 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "lms.cache.DegradingRedisCache",  # an outage degrades, not 500s
             "LOCATION": REDIS_URL,
             # Apart from Celery's keys, so tests can wipe the cache without touching queues.
             "KEY_PREFIX": f"{REDIS_KEY_PREFIX}-cache",

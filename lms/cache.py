@@ -1,0 +1,106 @@
+"""A Redis cache that degrades instead of failing when Redis is unreachable.
+
+Everything Lineage keeps in the cache can be lost or recomputed: verdicts, the published
+status list, "viewed today" markers and rate-limit counters. So when Redis is down a request
+should carry on as if the cache were empty, not answer 500 (django-redis offers the same as
+``DJANGO_REDIS_IGNORE_EXCEPTIONS``). Only connection errors and timeouts are swallowed; any
+other error is a bug and still raises.
+
+While Redis is down, reads miss, writes are dropped and ``add`` reports success (callers use
+it as "first time": recording a lesson view again is deduplicated by the database, and
+allauth's rate-limit lock is then taken at once instead of spinning). ``incr`` still raises,
+because a counter that silently restarts would be worse than one that says it is gone.
+
+The consequence for rate limits is a deliberate choice: they **fail open**. Login throttling
+(allauth) and the verification limits allow requests while the cache is down, rather than
+locking every learner and employer out during a cache outage; the outage is logged on every
+skipped operation so it is noticed, and slow password hashing still bounds a brute force.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError)
+# Without timeouts a Redis that hangs (rather than refusing) would hang every request.
+DEFAULT_SOCKET_OPTIONS = {"socket_connect_timeout": 1.0, "socket_timeout": 1.0}
+
+
+def _skipped(operation: str, error: Exception) -> None:
+    logger.warning("cache unavailable, %s skipped: %s", operation, error)
+
+
+class DegradingRedisCache(RedisCache):
+    """Django's ``RedisCache`` that treats an unreachable Redis as an empty cache."""
+
+    def __init__(self, server, params):
+        params = {**params, "OPTIONS": {**DEFAULT_SOCKET_OPTIONS, **params.get("OPTIONS", {})}}
+        super().__init__(server, params)
+
+    def get(self, key, default=None, version=None):
+        try:
+            return super().get(key, default, version)
+        except UNAVAILABLE as error:
+            _skipped("get", error)
+            return default
+
+    def get_many(self, keys, version=None):
+        try:
+            return super().get_many(keys, version)
+        except UNAVAILABLE as error:
+            _skipped("get_many", error)
+            return {}
+
+    def has_key(self, key, version=None):
+        try:
+            return super().has_key(key, version)
+        except UNAVAILABLE as error:
+            _skipped("has_key", error)
+            return False
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().add(key, value, timeout, version)
+        except UNAVAILABLE as error:
+            _skipped("add", error)
+            return True
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().set(key, value, timeout, version)
+        except UNAVAILABLE as error:
+            _skipped("set", error)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().set_many(data, timeout, version)
+        except UNAVAILABLE as error:
+            _skipped("set_many", error)
+            return list(data)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().touch(key, timeout, version)
+        except UNAVAILABLE as error:
+            _skipped("touch", error)
+            return False
+
+    def delete(self, key, version=None):
+        try:
+            return super().delete(key, version)
+        except UNAVAILABLE as error:
+            _skipped("delete", error)
+            return False
+
+    def delete_many(self, keys, version=None):
+        try:
+            return super().delete_many(keys, version)
+        except UNAVAILABLE as error:
+            _skipped("delete_many", error)
