@@ -6,9 +6,15 @@ problem in ``GiftImportError`` (``gift_plan``, ``gift_import``). Anything else e
 crash a user would see as a 500 in the admin import view.
 """
 
+import io
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 from taggit.models import Tag
@@ -148,3 +154,35 @@ def test_a_crash_half_way_through_an_import_rolls_every_question_back(
         gift_import(data=(FIXTURES / "ai-bias-quiz.gift").read_bytes(), quiz=quiz, actor=admin_user)
     assert len(calls) == 3
     assert bank_state() == before
+
+
+# --- The admin import view and the command ------------------------------------------------
+
+
+@pytest.mark.django_db
+@fuzz(25)
+@given(mutated(OWN_CORPUS, GIFT_SPECIALS))
+def test_the_admin_import_view_previews_or_explains_a_mutated_file(quiz, admin_user, text):
+    client = Client()
+    client.force_login(admin_user)
+    before = bank_state()
+    response = client.post(
+        reverse("quiz_admin:import", args=[quiz.pk]),
+        {"file": SimpleUploadedFile("bank.gift", text.encode("utf-8", "surrogatepass"))},
+    )
+    assert response.status_code == 200
+    assert bank_state() == before  # an upload only previews; confirming imports
+
+
+@pytest.mark.django_db
+@fuzz(25)
+@given(mutated(OWN_CORPUS, GIFT_SPECIALS))
+def test_the_import_command_succeeds_or_fails_with_its_own_error(quiz, tmp_path, text):
+    path = tmp_path / "bank.gift"
+    path.write_bytes(text.encode("utf-8", "surrogatepass"))
+    before = bank_state()
+    try:
+        call_command("import_gift", str(path), quiz=quiz.pk, stdout=io.StringIO())
+    except CommandError as error:
+        assert str(error).startswith("line ") or "UTF-8" in str(error)
+        assert bank_state() == before
