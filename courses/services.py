@@ -176,33 +176,46 @@ def course_edition(course, steps) -> dict:
 
 
 @functools.cache
-def _optional_step_filter() -> Q:
+def _optional_step_filter() -> Q | None:
     """Pages marked ``required = False``, for each page type that has the field (its table is
-    joined from Page by the model's name). Page types are fixed once the apps are loaded."""
+    joined from Page by the model's name). Page types are fixed once the apps are loaded.
+
+    None when a page type's ``required`` is not such a field (a plain attribute or property,
+    or a field further down an inheritance chain): no join reaches it, so callers take the
+    slow, exact path instead.
+    """
     from wagtail.models import Page, get_page_models
 
     optional = Q()
     for model in get_page_models():
-        fields = {f.name for f in model._meta.local_fields}
-        if "required" in fields and model._meta.get_parent_list() == [Page]:
+        if "required" in {f.name for f in model._meta.local_fields}:
+            if model._meta.get_parent_list() != [Page]:
+                return None
             optional |= Q(**{f"{model._meta.model_name}__required": False})
+        elif hasattr(model, "required") and "required" not in {
+            f.name for f in model._meta.concrete_fields
+        }:
+            return None
     return optional
 
 
 def _required_step_pending(course, enrollment: Enrollment) -> bool:
-    """Whether a live, required step of ``course`` is not done in this cycle (one query).
+    """Whether a live, required step of ``course`` is surely not done in this cycle (one query).
 
     A step is required unless its specific page says ``required = False``, as in
-    ``progress.is_required``.
+    ``progress.is_required``. False also means "can't tell cheaply".
     """
     from wagtail.models import Page
 
+    optional = _optional_step_filter()
+    if optional is None:
+        return False
     done = StepCompletion.objects.filter(enrollment=enrollment, cycle=enrollment.cycle)
     return (
         Page.objects.child_of(course)
         .live()
         .exclude(pk__in=done.values("step_id"))
-        .exclude(_optional_step_filter())
+        .exclude(optional)
         .exists()
     )
 
