@@ -99,6 +99,25 @@ class DegradingRedisCache(RedisCache):
             _skipped("delete", error)
             return False
 
+    def clear(self):
+        """Remove this cache's keys only: those under its key prefix.
+
+        Django's ``RedisCache.clear`` runs FLUSHDB, which would also wipe Celery's queues
+        (production shares the Redis database) and any other cache or test run on it.
+        """
+        try:
+            client = self._cache.get_client(write=True)
+            batch = []
+            for key in client.scan_iter(match=f"{self.key_prefix}:*", count=1000):
+                batch.append(key)
+                if len(batch) >= 1000:
+                    client.unlink(*batch)
+                    batch.clear()
+            if batch:
+                client.unlink(*batch)
+        except UNAVAILABLE as error:
+            _skipped("clear", error)
+
     def delete_many(self, keys, version=None):
         try:
             return super().delete_many(keys, version)

@@ -175,3 +175,18 @@ def test_the_degrading_cache_misses_drops_writes_and_keeps_incr_strict(throwaway
     cache.delete("k")
     with pytest.raises(Exception, match="onnect"):
         cache.incr("k")  # a counter must not silently restart at zero
+
+
+def test_clearing_the_cache_leaves_other_keys_in_the_database_alone(throwaway_redis, settings):
+    """Celery's queues share production's Redis database: a cache clear must not FLUSHDB."""
+    import redis
+
+    settings.CACHES = cache_at(throwaway_redis.url)
+    other = redis.Redis.from_url(throwaway_redis.url)
+    other.set("celery-queue-stand-in", "kept")
+    cache.set_many({f"k{n}": n for n in range(2500)})  # more than one scan/unlink batch
+    cache.clear()
+    assert cache.get_many([f"k{n}" for n in range(2500)]) == {}
+    assert other.get("celery-queue-stand-in") == b"kept"
+    throwaway_redis.kill()
+    cache.clear()  # an unreachable Redis: nothing to clear, no error
