@@ -5,8 +5,8 @@ import functools
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, Q, Value
 from django.utils import timezone
 from wagtail.models import GroupPagePermission
 
@@ -199,25 +199,42 @@ def _optional_step_filter() -> Q | None:
     return optional
 
 
-def _required_step_pending(course, enrollment: Enrollment) -> bool:
-    """Whether a live, required step of ``course`` is surely not done in this cycle (one query).
+def _pending_required_steps(course, enrollment: Enrollment):
+    """Live, required steps of ``course`` not done in this cycle, as a queryset; None when
+    that can't be told with a join (see ``_optional_step_filter``).
 
     A step is required unless its specific page says ``required = False``, as in
-    ``progress.is_required``. False also means "can't tell cheaply".
+    ``progress.is_required``.
     """
     from wagtail.models import Page
 
     optional = _optional_step_filter()
     if optional is None:
-        return False
+        return None
     done = StepCompletion.objects.filter(enrollment=enrollment, cycle=enrollment.cycle)
     return (
         Page.objects.child_of(course)
         .live()
         .exclude(pk__in=done.values("step_id"))
         .exclude(optional)
-        .exists()
     )
+
+
+def _completed_or_step_pending(course, enrollment: Enrollment) -> bool:
+    """One query: is this cycle already completed, or is a required step surely still to do?
+
+    Usually one of the two holds, and the answer comes without loading any step as its
+    specific page (the costly part of a quiz submit or a lesson's "mark as done").
+    """
+    completed = Exists(
+        CourseCompletion.objects.filter(enrollment=enrollment, cycle=enrollment.cycle)
+    )
+    pending = _pending_required_steps(course, enrollment)
+    flags = Enrollment.objects.filter(pk=enrollment.pk).annotate(
+        completed=completed, pending=Exists(pending) if pending is not None else Value(False)
+    )
+    completed_now, pending_now = flags.values_list("completed", "pending").get()
+    return completed_now or pending_now
 
 
 def course_completion_record(*, enrollment: Enrollment) -> CourseCompletion | None:
@@ -228,13 +245,8 @@ def course_completion_record(*, enrollment: Enrollment) -> CourseCompletion | No
     """
     from .progress import course_progress, course_steps
 
-    existing = CourseCompletion.objects.filter(enrollment=enrollment, cycle=enrollment.cycle)
-    if existing.exists():
-        return None
     course = enrollment.course
-    # Usually a required step is still to do: one query says so, without loading every step
-    # as its specific page (the costly part of a quiz submit or a lesson's "mark as done").
-    if _required_step_pending(course, enrollment):
+    if _completed_or_step_pending(course, enrollment):
         return None
     steps = course_steps(course)
     progress = course_progress(course, enrollment, steps=steps)
@@ -301,7 +313,10 @@ def step_complete(
     course = enrollment.course
     lookup = {"enrollment": enrollment, "step_id": step.pk, "cycle": enrollment.cycle}
     done, created = StepCompletion.objects.filter(**lookup).first(), False
-    if done is None:
+    if done is None and connection.vendor == "postgresql":
+        # Every writer of this row holds the enrolment's row lock: no race, no savepoint.
+        done, created = StepCompletion.objects.create(**lookup), True
+    elif done is None:
         try:
             with transaction.atomic():
                 done, created = StepCompletion.objects.create(**lookup), True

@@ -77,9 +77,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Anonymous GETs of public pages from the cache (off unless LINEAGE_PAGE_CACHE_SECONDS > 0).
+    "lms.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
+
+# Seconds an anonymous page stays cached at most (lms/page_cache.py); 0 turns the cache off.
+# Publishing invalidates at once; the bound is for changes made without publishing.
+LINEAGE_PAGE_CACHE_SECONDS = int(env("LINEAGE_PAGE_CACHE_SECONDS", "0"))
 
 ROOT_URLCONF = "lms.urls"
 WSGI_APPLICATION = "lms.wsgi.application"

@@ -42,6 +42,7 @@ SESSION_COOKIE_HTTPONLY = True
 # The CSRF cookie stays readable by scripts: Django's docs find no gain in hiding it, and
 # Wagtail's admin takes the token from the page anyway. It is Secure and SameSite=Lax.
 X_FRAME_OPTIONS = "DENY"
+LINEAGE_PAGE_CACHE_SECONDS = int(env("LINEAGE_PAGE_CACHE_SECONDS", "300"))
 
 STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
     "whitenoise.storage.CompressedManifestStaticFilesStorage"

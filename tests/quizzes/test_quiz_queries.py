@@ -29,9 +29,9 @@ TYPES = [
 # Submit (a pass that completes the quiz step; was 29): session, user; the attempt locked with
 # its quiz (ownership checked in the same query); its questions with their versions; one upsert
 # for every answer; the attempt's score; the enrolment with its course, locked; the passed and
-# completed statements; the step completion (read, then insert in a savepoint); whether the
-# course is now complete (two cheap reads); and the savepoints/transaction around it all.
-MAX_QUERIES = {"render": 10, "submit": 19}
+# completed statements; the step completion (read, then insert); whether the course is now
+# complete (one read); and the savepoints/transaction around it all.
+MAX_QUERIES = {"render": 10, "submit": 16}
 
 
 @pytest.fixture
