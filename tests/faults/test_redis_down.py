@@ -190,3 +190,17 @@ def test_clearing_the_cache_leaves_other_keys_in_the_database_alone(throwaway_re
     assert other.get("celery-queue-stand-in") == b"kept"
     throwaway_redis.kill()
     cache.clear()  # an unreachable Redis: nothing to clear, no error
+
+
+def test_one_redis_client_is_reused_and_reconnects_after_an_outage(throwaway_redis, settings):
+    """Django builds a client per operation; ours keeps one per pool (lms.cache)."""
+    settings.CACHES = cache_at(throwaway_redis.url)
+    client = cache._cache.get_client(write=True)
+    assert cache._cache.get_client() is client
+    cache.set("k", 1)
+    throwaway_redis.kill()
+    assert cache.get("k") is None  # degraded: a miss
+    throwaway_redis.start()
+    cache.set("k", 2)
+    assert cache.get("k") == 2
+    assert cache._cache.get_client() is client
