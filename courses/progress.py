@@ -5,8 +5,11 @@ being reordered, unpublished or added. A step is "required" unless it says other
 every type (lessons now, quizzes later) take part through the same ``required`` attribute.
 """
 
+import functools
 from dataclasses import dataclass, field
 
+from django.db import models
+from django.db.models.functions import Coalesce
 from wagtail.models import Page
 
 from .models import Enrollment, StepCompletion
@@ -66,6 +69,60 @@ def course_steps(course) -> list[Page]:
     return list(Page.objects.child_of(course).live().specific().order_by("path"))
 
 
+# What an outline reads from a step's specific page, with its value when the type lacks it.
+OUTLINE_FIELDS = {
+    "required": (True, models.BooleanField()),
+    "estimated_minutes": (None, models.PositiveIntegerField()),
+}
+
+
+@functools.cache
+def outline_annotations() -> dict | None:
+    """Annotations that give a plain ``Page`` row the ``OUTLINE_FIELDS`` of its specific page.
+
+    Each page type that has the field as a column of its own table (joined from Page by the
+    model's name) contributes to a COALESCE. None when a page type has one of them some
+    other way (a property, or a field further down an inheritance chain): no join reaches
+    it, so callers load specific pages instead. Page types are fixed once apps are loaded.
+    """
+    from wagtail.models import get_page_models
+
+    annotations = {}
+    for name, (default, output_field) in OUTLINE_FIELDS.items():
+        columns = []
+        for model in get_page_models():
+            if name in {f.name for f in model._meta.local_fields}:
+                if model._meta.get_parent_list() != [Page]:
+                    return None
+                columns.append(models.F(f"{model._meta.model_name}__{name}"))
+            elif hasattr(model, name) and name not in {f.name for f in model._meta.concrete_fields}:
+                return None
+        columns.append(models.Value(default, output_field=output_field))
+        annotations[name] = Coalesce(*columns, output_field=output_field)
+    return annotations
+
+
+def outline_pages(pages):
+    """``pages`` (a Page queryset) ready for an outline: one query, no specific pages loaded.
+
+    Outlines show each step's title, link, whether it is required and its minutes; loading
+    every step as its specific page would decode each lesson's whole body to show a title.
+    """
+    annotations = outline_annotations()
+    if annotations is None:
+        return pages.specific()
+    return pages.annotate(**annotations)
+
+
+def outline_steps(course) -> list[Page]:
+    """The course's live steps in page-tree order, for outlines and progress (one query).
+
+    Each is a plain ``Page`` carrying ``required`` and ``estimated_minutes``; use
+    :func:`course_steps` where the specific pages themselves are needed.
+    """
+    return list(outline_pages(Page.objects.child_of(course).live().order_by("path")))
+
+
 def is_required(step) -> bool:
     return bool(getattr(step, "required", True))
 
@@ -88,7 +145,7 @@ def course_progress(
     "Next" is the first unfinished required step, or failing that the first unfinished
     optional one: that is where "Continue" takes the learner.
     """
-    steps = course_steps(course) if steps is None else steps
+    steps = outline_steps(course) if steps is None else steps
     done = done_step_ids(enrollment) if done is None else done
     pending = [s for s in steps if s.pk not in done]
     next_page = next((s for s in pending if is_required(s)), pending[0] if pending else None)

@@ -1,12 +1,10 @@
 """Writes for the courses app. Keyword-only, typed, transactional."""
 
-import functools
-
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, Q, Value
+from django.db.models import Exists, Value
 from django.utils import timezone
 from wagtail.models import GroupPagePermission
 
@@ -175,48 +173,27 @@ def course_edition(course, steps) -> dict:
     }
 
 
-@functools.cache
-def _optional_step_filter() -> Q | None:
-    """Pages marked ``required = False``, for each page type that has the field (its table is
-    joined from Page by the model's name). Page types are fixed once the apps are loaded.
-
-    None when a page type's ``required`` is not such a field (a plain attribute or property,
-    or a field further down an inheritance chain): no join reaches it, so callers take the
-    slow, exact path instead.
-    """
-    from wagtail.models import Page, get_page_models
-
-    optional = Q()
-    for model in get_page_models():
-        if "required" in {f.name for f in model._meta.local_fields}:
-            if model._meta.get_parent_list() != [Page]:
-                return None
-            optional |= Q(**{f"{model._meta.model_name}__required": False})
-        elif hasattr(model, "required") and "required" not in {
-            f.name for f in model._meta.concrete_fields
-        }:
-            return None
-    return optional
-
-
 def _pending_required_steps(course, enrollment: Enrollment):
     """Live, required steps of ``course`` not done in this cycle, as a queryset; None when
-    that can't be told with a join (see ``_optional_step_filter``).
+    that can't be told with a join (see ``progress.outline_annotations``).
 
     A step is required unless its specific page says ``required = False``, as in
     ``progress.is_required``.
     """
     from wagtail.models import Page
 
-    optional = _optional_step_filter()
-    if optional is None:
+    from .progress import outline_annotations
+
+    annotations = outline_annotations()
+    if annotations is None:
         return None
     done = StepCompletion.objects.filter(enrollment=enrollment, cycle=enrollment.cycle)
     return (
         Page.objects.child_of(course)
         .live()
         .exclude(pk__in=done.values("step_id"))
-        .exclude(optional)
+        .annotate(required=annotations["required"])
+        .filter(required=True)
     )
 
 
