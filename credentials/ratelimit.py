@@ -1,9 +1,10 @@
 """Rate limits for the verification pages and API, counted in Django's cache.
 
-Fixed windows: the first request of a window creates its counter with ``cache.add`` and every
-request increments it with ``cache.incr``; both are atomic in Redis, so every process and
-server shares one count. Limits come from ``settings.LINEAGE_VERIFY_RATE_LIMITS``, e.g.
-``{"ip": "60/m", "token": "600/m"}`` (``N/s``, ``N/m``, ``N/h``, ``N/d``, or ``N/5m``).
+Fixed windows: every request increments its window's counter (on Redis one INCR with its
+EXPIRE, in one round trip; elsewhere ``cache.add`` then ``cache.incr``); each is atomic in
+Redis, so every process and server shares one count. Limits come from
+``settings.LINEAGE_VERIFY_RATE_LIMITS``, e.g. ``{"ip": "60/m", "token": "600/m"}``
+(``N/s``, ``N/m``, ``N/h``, ``N/d``, or ``N/5m``).
 
 A request with ``Authorization: Bearer <token>`` that an employer organisation owns
 (``employers.tokens.token_owner``) is counted per token instead of per IP address, so an
@@ -97,18 +98,36 @@ def token_owner(request: HttpRequest):
     return owner
 
 
+def _count(key: str, timeout: int) -> int:
+    """Increment the counter ``key`` (created with ``timeout``) and return its new value.
+
+    On Redis, one round trip: INCR and EXPIRE in one MULTI/EXEC (the value is a plain integer,
+    as Django's Redis cache stores integers). Elsewhere, ``add`` then ``incr``.
+    """
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        redis_key = backend.make_and_validate_key(key)
+        pipe = backend._cache.get_client(write=True).pipeline()
+        count, _ = pipe.incr(redis_key).expire(redis_key, timeout).execute()
+        return count
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr: this request starts a new count
+        cache.add(key, 1, timeout=timeout)
+        return 1
+
+
 def hit(scope: str, identity: str, rate: Rate, *, now: float | None = None) -> int | None:
     """Count one request; return the seconds until the window resets if over the limit."""
     now = time.time() if now is None else now
     window = int(now // rate.seconds)
     digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
     key = f"lineage:verify-rate:{scope}:{digest}:{rate.seconds}:{window}"
-    cache.add(key, 0, timeout=rate.seconds + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr: this request starts a new count
-        cache.add(key, 1, timeout=rate.seconds + 1)
-        count = 1
+    count = _count(key, rate.seconds + 1)
     if count > rate.limit:
         return max(1, math.ceil((window + 1) * rate.seconds - now))
     return None

@@ -103,3 +103,11 @@ def record_verification_event(
         )
     except OperationalError as exc:  # database briefly unavailable: try again later
         raise self.retry(exc=exc, countdown=min(2**self.request.retries, 60)) from exc
+
+
+@shared_task(ignore_result=True)
+def drain_verification_events() -> int:
+    """Beat task: write the buffered verification log to the database (see verification_log)."""
+    from .verification_log import verification_events_drain
+
+    return verification_events_drain()

@@ -170,7 +170,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "credentials.tasks.sweep_pending_credentials",
         "schedule": crontab(minute="*/5"),
     },
+    "drain-verification-events": {
+        "task": "credentials.tasks.drain_verification_events",
+        "schedule": float(env("LINEAGE_VERIFICATION_LOG_DRAIN_SECONDS", "10")),
+    },
 }
+# Verification log events go to a Redis list drained by the task above (one RPUSH per
+# verification instead of a Celery message); without Redis, a task per event.
+LINEAGE_VERIFICATION_LOG_BUFFER = bool(REDIS_URL)
 
 # --- Accounts --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -35,6 +35,10 @@ if REDIS_URL:
         }
     }
 
+# The verification log is written through the task (eager), as without Redis; the Redis
+# buffer is tested on its own (tests/test_verification_log_buffer.py).
+LINEAGE_VERIFICATION_LOG_BUFFER = False
+
 # Eager by default; tests marked `celery_worker` start a real worker with this set to false.
 CELERY_TASK_ALWAYS_EAGER = env("LINEAGE_CELERY_EAGER", "1") == "1"
 # Fault injection for the killed-worker test: pause inside credential_issue after the
