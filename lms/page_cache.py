@@ -58,7 +58,7 @@ def _request_is_anonymous_get(request: HttpRequest) -> bool:
     )
 
 
-def _current_version() -> str:
+def current_version() -> str:
     """The content version, created if missing (a lost version must not revive old entries)."""
     version = cache.get(VERSION_KEY)
     if version is None:
@@ -114,7 +114,7 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         key = _entry_key(request)
         found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY) or _current_version()
+        version = found.get(VERSION_KEY) or current_version()
         entry = found.get(key)
         if entry is not None and entry["version"] == version:
             response = HttpResponse(entry["content"], headers=entry["headers"])

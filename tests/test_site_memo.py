@@ -1,0 +1,40 @@
+"""The Wagtail site is found once per process per content version (lms/sites.py)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Site
+
+from courses.models import LessonPage
+from lms import sites
+
+pytestmark = pytest.mark.django_db
+
+
+def site_queries(ctx) -> int:
+    return sum('FROM "wagtailcore_site"' in q["sql"] for q in ctx.captured_queries)
+
+
+def test_page_views_reuse_the_site_and_other_views_never_look_it_up(client, make_course):
+    lesson = LessonPage.objects.child_of(make_course("Sites", lessons=1)).get()
+    client.get(lesson.url)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(lesson.url).status_code == 200
+        assert client.get("/verify/").status_code == 200
+    assert site_queries(ctx) == 0
+
+
+def test_editing_a_site_is_seen_at_once(client, make_course):
+    lesson = LessonPage.objects.child_of(make_course("Moved", lessons=1)).get()
+    assert client.get(lesson.url).status_code == 200
+    site = Site.objects.get(is_default_site=True)
+    site.hostname = "elsewhere.example"
+    site.is_default_site = False
+    site.save()  # the content version changes: this host now has no site at all
+    assert client.get(lesson.url).status_code == 404
+
+
+def test_a_flood_of_host_names_keeps_the_memo_small(rf):
+    for n in range(sites.MAX_ENTRIES * 3):
+        sites.site_for_request(rf.get("/", HTTP_HOST=f"h{n}.example"))
+    assert len(sites._memo) <= sites.MAX_ENTRIES
