@@ -1,0 +1,50 @@
+"""Whether to show a person the way into the Wagtail admin (the header link, the user bar).
+
+Asking ``user.has_perm("wagtailadmin.access_admin")`` costs two queries (the user's and their
+groups' permissions) on every page a signed-in learner opens, to decide on a link nearly none
+of them will see. The answer is cached per user; any change to groups, memberships or
+permissions replaces the version in every key, so it is current at once. Only what the page
+*shows* depends on it: the admin checks the real permission on every request.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.cache import cache
+from django.utils.functional import SimpleLazyObject
+
+VERSION_KEY = "admin-access:version"
+TIMEOUT = 300  # seconds; bounds a change made without signals (raw SQL, bulk inserts)
+
+
+def _version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(VERSION_KEY) or ""
+    return version
+
+
+def may_access_admin(user) -> bool:
+    """``is_staff`` or the ``wagtailadmin.access_admin`` permission, cached per user."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    key = f"admin-access:{user.pk}:{_version()}"
+    allowed = cache.get(key)
+    if allowed is None:
+        allowed = user.has_perm("wagtailadmin.access_admin")
+        cache.set(key, allowed, TIMEOUT)
+    return allowed
+
+
+def admin_access_version_bump(**kwargs) -> None:
+    """Receiver: permissions, groups or memberships changed (see AccountsConfig.ready)."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def context(request) -> dict:
+    """Template context processor: ``may_access_admin``, computed only if a template asks."""
+    return {"may_access_admin": SimpleLazyObject(lambda: may_access_admin(request.user))}
