@@ -16,6 +16,11 @@ def catalogue_filters(params) -> dict:
 
 
 class CoursePageQuerySet(PageQuerySet):
+    def course_of(self, step):
+        """The course ``step`` (a lesson or quiz) belongs to, in one query (``get_parent()``
+        then ``.specific`` takes two)."""
+        return self.get(path=step.path[: -step.steplen])
+
     def for_catalogue(self, *, skill: str = "", level: str = ""):
         """Live courses for the catalogue, with what a course card shows prefetched."""
         from wagtail.images import get_image_model

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from courses.models import CoursePage
 from courses.progress import course_progress, enrollment_for
 
 from .models import Attempt, QuizPage
@@ -84,7 +85,7 @@ def question_count(quiz: QuizPage) -> int:
 def quiz_overview(quiz: QuizPage, user) -> dict:
     """Everything the quiz page shows: the course around it, the rules and the learner's
     attempts, and what the learner can do next (start, continue, or why not)."""
-    course = quiz.get_parent().specific
+    course = CoursePage.objects.course_of(quiz)
     enrollment = enrollment_for(user, course)
     progress = course_progress(course, enrollment)
     outline = [step.page for step in progress.steps]

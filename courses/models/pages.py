@@ -201,7 +201,7 @@ class LessonPage(Page):
         from ..progress import course_progress, enrollment_for
 
         context = super().get_context(request, *args, **kwargs)
-        course = self.get_parent().specific
+        course = CoursePage.objects.course_of(self)
         enrollment = enrollment_for(request.user, course)
         progress = course_progress(course, enrollment)
         outline = [step.page for step in progress.steps]

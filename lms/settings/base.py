@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Anonymous GETs of public pages from the cache (off unless LINEAGE_PAGE_CACHE_SECONDS > 0).
     "lms.page_cache.AnonymousPageCacheMiddleware",
+    # The Wagtail site and its root page from a per-process memo (lms/sites.py).
+    "lms.sites.SiteMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -101,6 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.admin_access.context",
             ],
         },
     },
@@ -350,6 +353,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Sessions read from the cache, written through to the database: a logged-in page skips the
+# session query, and a cache outage or eviction falls back to the database row.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CSRF_COOKIE_SAMESITE = "Lax"
 
 LOGGING = {
