@@ -9,19 +9,19 @@ from wagtail.models import Page
 
 from . import hooks
 from .models import CourseCompletion, CoursePage, Enrollment, StepCompletion
-from .progress import course_progress, outline_pages
+from .progress import course_progress, outline_rows
 
 RECOMMENDATIONS = 3
 
 
-def steps_by_course(courses) -> dict[int, list[Page]]:
+def steps_by_course(courses) -> dict[int, list]:
     """Live steps of many courses, for their outlines, in one query."""
     if not courses:
         return {}
     condition = reduce(or_, (Q(path__startswith=c.path, depth=c.depth + 1) for c in courses))
     by_path = {c.path: c.pk for c in courses}
     grouped: dict[int, list[Page]] = defaultdict(list)
-    for step in outline_pages(Page.objects.live().filter(condition).order_by("path")):
+    for step in outline_rows(Page.objects.live().filter(condition).order_by("path")):
         grouped[by_path[step.path[: -Page.steplen]]].append(step)
     return grouped
 

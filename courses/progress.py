@@ -114,6 +114,36 @@ def outline_pages(pages):
     return pages.annotate(**annotations)
 
 
+@dataclass(frozen=True)
+class OutlineStep:
+    """A step as a list of many courses shows it, without building its page object.
+
+    Enough for progress (``pk``, ``required``), grouping (``path``) and a link: a step's URL
+    is its course's URL followed by its ``slug`` (Wagtail builds URL paths from the parent's).
+    """
+
+    pk: int
+    title: str
+    slug: str
+    path: str
+    required: bool
+    estimated_minutes: int | None
+
+
+def outline_rows(pages) -> list:
+    """``pages`` (a Page queryset) as ``OutlineStep`` rows, in one query; as specific pages
+    where no join reaches the outline's fields (see ``outline_annotations``).
+
+    Building a page object costs ~0.1 ms, which a dashboard of twenty courses of eighteen
+    steps would pay 360 times.
+    """
+    annotations = outline_annotations()
+    if annotations is None:
+        return list(pages.specific())
+    fields = ("pk", "title", "slug", "path", "required", "estimated_minutes")
+    return [OutlineStep(*row) for row in pages.annotate(**annotations).values_list(*fields)]
+
+
 def outline_steps(course) -> list[Page]:
     """The course's live steps in page-tree order, for outlines and progress (one query).
 

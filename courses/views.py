@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Page
 
+from lms.sites import uses_wagtail_site
+
 from . import dashboard as dashboard_queries
 from . import services, xapi
 from .models import CoursePage, Enrollment
@@ -72,6 +74,7 @@ def complete_step(request, step_id: int):
 
 
 @login_required
+@uses_wagtail_site
 def dashboard(request):
     context = dashboard_queries.dashboard_context(request.user)
     return render(request, "courses/dashboard.html", context)

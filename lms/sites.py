@@ -37,9 +37,15 @@ def site_for_request(request: HttpRequest) -> Site | None:
     return site
 
 
+def uses_wagtail_site(view):
+    """Mark a view whose template links to pages (``pageurl``) for the memoised site."""
+    view.lineage_uses_wagtail_site = True
+    return view
+
+
 class SiteMiddleware:
-    """Sets ``request._wagtail_site`` from the memo for Wagtail's page view only (other views,
-    the verification API among them, never pay for the lookup)."""
+    """Sets ``request._wagtail_site`` from the memo for Wagtail's page view and the views
+    marked ``uses_wagtail_site``; others (the verification API among them) never pay for it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -48,5 +54,8 @@ class SiteMiddleware:
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
-        if view_func is wagtail_views.serve and not hasattr(request, "_wagtail_site"):
+        wanted = view_func is wagtail_views.serve or getattr(
+            view_func, "lineage_uses_wagtail_site", False
+        )
+        if wanted and not hasattr(request, "_wagtail_site"):
             request._wagtail_site = site_for_request(request)

@@ -24,6 +24,19 @@ def test_page_views_reuse_the_site_and_other_views_never_look_it_up(client, make
     assert site_queries(ctx) == 0
 
 
+def test_the_dashboard_links_pages_without_a_site_query(client, learner, make_course):
+    from courses.services import enrollment_create
+
+    course = make_course("Linked", lessons=2)
+    enrollment_create(user=learner, course=course)
+    client.force_login(learner)
+    client.get("/dashboard/")
+    with CaptureQueriesContext(connection) as ctx:
+        body = client.get("/dashboard/").content.decode()
+    assert f'href="{course.url}lesson-1/"' in body  # "Continue", built from the course's URL
+    assert site_queries(ctx) == 0
+
+
 def test_editing_a_site_is_seen_at_once(client, make_course):
     lesson = LessonPage.objects.child_of(make_course("Moved", lessons=1)).get()
     assert client.get(lesson.url).status_code == 200
