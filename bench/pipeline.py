@@ -105,7 +105,7 @@ def main() -> None:
     from credentials.issuer import active_signing_key, pdf_identity
     from credentials.models import Credential
     from credentials.ob3 import build_achievement_credential
-    from credentials.pdf import render_certificate_pdf
+    from credentials.pdf import certificate_writer, render_certificate_pdf
     from credentials.pdf_signing import sign_pdf
 
     credential = (
@@ -142,10 +142,8 @@ def main() -> None:
         )
         return json.dumps(signed, indent=2, ensure_ascii=False).encode()
 
-    def lineage_pdf():
-        pdf = render_certificate_pdf(
-            certificate, attachments={rendering.BADGE_FILENAME: badge_bytes}
-        )
+    def lineage_pdf():  # as render_signed_artefacts does it
+        pdf = certificate_writer(certificate, attachments={rendering.BADGE_FILENAME: badge_bytes})
         return sign_pdf(pdf, identity)
 
     def lineage_render_only():

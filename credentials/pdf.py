@@ -40,7 +40,7 @@ from .pdf_text import (
     register_fonts,
 )
 
-__all__ = ["CREDENTIAL_ID_KEY", "CertificateData", "render_certificate_pdf"]
+__all__ = ["CREDENTIAL_ID_KEY", "CertificateData", "certificate_writer", "render_certificate_pdf"]
 
 CREDENTIAL_ID_KEY = "/LineageCredentialId"
 
@@ -290,6 +290,16 @@ def render_certificate_pdf(
     becomes a PDF embedded file. The credential id is recorded as ``/LineageCredentialId`` in the
     document information dictionary. Pass the result to ``credentials.pdf_signing.sign_pdf``.
     """
+    out = io.BytesIO()
+    certificate_writer(data, attachments=attachments).write(out)
+    return out.getvalue()
+
+
+def certificate_writer(
+    data: CertificateData, *, attachments: Mapping[str, bytes] = MappingProxyType({})
+) -> IncrementalPdfFileWriter:
+    """``render_certificate_pdf`` before it is written: a writer holding the attachments and
+    the id as pending changes, for ``sign_pdf`` to put into its signed update."""
     page = _render_page(data)
     writer = IncrementalPdfFileWriter(io.BytesIO(page))
     info = writer.trailer["/Info"]
@@ -308,6 +318,4 @@ def render_certificate_pdf(
                 file_spec_string=name, file_name=name, embedded_data=ef, description=name
             ),
         )
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return writer

@@ -19,6 +19,7 @@ import os
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from asn1crypto import x509 as asn1_x509
@@ -97,11 +98,21 @@ class PdfValidation:
 def load_pdf_signer(
     key_pem_path: Path | str, cert_pem_path: Path | str, chain_pem_paths: Sequence[Path | str] = ()
 ) -> PdfSigningIdentity:
-    """Load an unencrypted PEM/DER private key, its certificate and chain, once per process.
+    """Load an unencrypted PEM/DER private key, its certificate and chain, once per process
+    and per version of the files (a replaced key or certificate is loaded afresh).
 
     Raises ``ValueError`` if the key does not belong to the certificate. The reserved signature
     size is computed from the certificates, so pyHanko signs once instead of twice (~40 % faster).
     """
+    paths = (str(key_pem_path), str(cert_pem_path), *map(str, chain_pem_paths))
+    stamps = tuple((st.st_ino, st.st_mtime_ns, st.st_size) for st in map(os.stat, paths))
+    return _load_pdf_signer(paths[0], paths[1], paths[2:], stamps)
+
+
+@lru_cache(maxsize=4)
+def _load_pdf_signer(
+    key_pem_path: str, cert_pem_path: str, chain_pem_paths: tuple[str, ...], _stamps: tuple
+) -> PdfSigningIdentity:
     key = load_private_key_from_pemder(str(key_pem_path), passphrase=None)
     cert = load_cert_from_pemder(str(cert_pem_path))
     chain = tuple(load_certs_from_pemder([str(p) for p in chain_pem_paths]))
@@ -122,18 +133,24 @@ def load_pdf_signer(
 
 
 def sign_pdf(
-    pdf_bytes: bytes,
+    pdf: bytes | IncrementalPdfFileWriter,
     identity: PdfSigningIdentity,
     *,
     reason: str = "Lineage credential",
     location: str | None = None,
 ) -> bytes:
-    """Sign ``pdf_bytes`` (PAdES B-B, ETSI.CAdES.detached, SHA-256) and return the signed PDF.
+    """Sign ``pdf`` (PAdES B-B, ETSI.CAdES.detached, SHA-256) and return the signed PDF.
 
     The signature is an invisible field named ``LineageSignature``, appended as an incremental
-    update covering the whole file.
+    update covering the whole file. ``pdf`` may be a writer with changes still pending (e.g.
+    ``pdf.certificate_writer``'s attachments): they go into the signed update, which saves
+    writing and parsing the file once more.
     """
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
+    writer = (
+        pdf
+        if isinstance(pdf, IncrementalPdfFileWriter)
+        else IncrementalPdfFileWriter(io.BytesIO(pdf))
+    )
     meta = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
         md_algorithm="sha256",

@@ -14,7 +14,7 @@ from .data_integrity import sign_eddsa_rdfc_2022
 from .issuer import active_signing_key, pdf_identity
 from .models import Credential
 from .ob3 import AchievementCredentialData, build_achievement_credential, hash_email_identity
-from .pdf import CertificateData, render_certificate_pdf
+from .pdf import CertificateData, certificate_writer
 from .pdf_signing import sign_pdf
 
 BADGE_FILENAME = "open-badge-credential.json"
@@ -99,7 +99,8 @@ def render_signed_artefacts(credential: Credential, *, issued_at: datetime) -> t
         created=issued_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
     badge_bytes = json.dumps(badge, indent=2, ensure_ascii=False).encode("utf-8")
-    pdf = render_certificate_pdf(
+    # The attachment goes into the signed update itself (one write of the file, not two).
+    pdf = certificate_writer(
         certificate_data(credential, issued_at=issued_at), attachments={BADGE_FILENAME: badge_bytes}
     )
     return badge, sign_pdf(pdf, pdf_identity())

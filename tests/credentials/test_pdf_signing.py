@@ -289,3 +289,28 @@ def test_missing_signing_pair_is_reissued_from_the_same_ca(tmp_path):
 def test_key_that_does_not_match_the_certificate_is_refused(pki, rogue):
     with pytest.raises(ValueError, match="not the key"):
         load_pdf_signer(rogue.directory / "signing.key.pem", pki.directory / "signing.cert.pem")
+
+
+def test_the_signing_identity_is_loaded_once_and_again_when_its_files_change(tmp_path):
+    key, cert, ca = ensure_dev_pki(tmp_path, issuer_name="Lineage Academy")
+    first = load_pdf_signer(key, cert, [ca])
+    assert load_pdf_signer(key, cert, [ca]) is first  # no file read or key parse per signature
+    replacement = tmp_path / "replacement"
+    new_key, new_cert, new_ca = ensure_dev_pki(replacement, issuer_name="Lineage Academy")
+    for new, old in ((new_key, key), (new_cert, cert), (new_ca, ca)):
+        old.write_bytes(new.read_bytes())  # an operator replaces the key and certificate
+    renewed = load_pdf_signer(key, cert, [ca])
+    assert renewed is not first
+    reference = load_pdf_signer(new_key, new_cert, [new_ca])
+    assert renewed.certificate.dump() == reference.certificate.dump()
+
+
+def test_attachments_pending_in_the_writer_are_signed_with_it(pki):
+    from credentials.pdf import certificate_writer
+
+    signed = sign_pdf(
+        certificate_writer(DATA, attachments={"open-badge-credential.json": BADGE}), pki.identity
+    )
+    result = _validate(signed, pki)
+    assert result.authentic and result.covers_whole_file, result.problems
+    assert read_embedded_credential(signed)[1] == {"open-badge-credential.json": BADGE}
