@@ -39,10 +39,10 @@ check: install
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 # Two workers (this machine has two cores); each test file runs whole on one worker, and the
-# browser tests all on one (tests/conftest.py groups them), so one demo server serves them.
+# browser tests all on one (tests/conftest.py schedules them), so one demo server serves them.
 PYTEST_WORKERS ?= 2
 pytest: install
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 test: lint check pytest
 

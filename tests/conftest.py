@@ -13,15 +13,23 @@ from courses.services import INSTRUCTOR_ROLE_GROUP
 PASSWORD = "correct-horse-battery"  # noqa: S105 - test credential
 
 
-def pytest_collection_modifyitems(items):
+def pytest_xdist_make_scheduler(config, log):
     """Keep each test file on one xdist worker, and every browser test on the same one.
 
-    `make test` runs `--dist loadgroup`: a file's module fixtures are built once, and the
-    browser tests share a single demo server (booting one costs ~25 s) instead of one per worker.
+    A file's module fixtures are then built once, and the browser tests share a single demo
+    server (booting one costs ~25 s) instead of one per worker. A scheduler of our own, because
+    ``--dist loadgroup`` no longer groups under pytest 9.2: xdist 3.8 marks the group on
+    ``item._nodeid``, which pytest 9.2's ``nodeid`` no longer reads, so every test was its own
+    group and files and browser tests were spread over both workers.
     """
-    for item in items:
-        group = "browser" if "tests/browser/" in str(item.path) else item.nodeid.split("::")[0]
-        item.add_marker(pytest.mark.xdist_group(group))
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FileScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return "tests/browser/" if path.startswith("tests/browser/") else path
+
+    return FileScheduling(config, log)
 
 
 def require_service(name: str, available: bool) -> None:
@@ -111,6 +119,11 @@ def lesson_body(n: int = 1) -> str:
 @pytest.fixture
 def make_course(course_index):
     """Build a published course with ``lessons`` published lessons."""
+    return course_builder(course_index)
+
+
+def course_builder(course_index):
+    """What ``make_course`` returns, for fixtures of a wider scope than a test."""
     from courses.models import CoursePage, LessonPage
 
     def build(title="Reading generated frames", *, lessons=3, skills=("bias",), **fields):
