@@ -10,9 +10,10 @@ from wagtail.models import Page, get_page_models
 from wagtail.url_routing import RouteResult
 
 from courses.models import CoursePage
+from lms.page_cache import ViewRestrictionsShortcut
 
 
-class HomePage(Page):
+class HomePage(ViewRestrictionsShortcut, Page):
     """Introduces Lineage and features a few courses from the catalogue."""
 
     tagline = models.CharField(max_length=200, blank=True)

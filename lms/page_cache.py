@@ -67,6 +67,36 @@ def current_version() -> str:
     return version
 
 
+_restrictions: dict[str, tuple[str, bool]] = {}
+
+
+def view_restrictions_exist() -> bool:
+    """Whether any page has a view restriction, per process and content version.
+
+    Wagtail asks every served page for the restrictions on it and its ancestors (two
+    queries); on a site that has none, the answer is known. Adding or removing a restriction
+    replaces the content version, so this is asked again at once.
+    """
+    from wagtail.models import PageViewRestriction
+
+    version = current_version()
+    known = _restrictions.get("memo")
+    if known is None or known[0] != version:
+        known = _restrictions["memo"] = (version, PageViewRestriction.objects.exists())
+    return known[1]
+
+
+class ViewRestrictionsShortcut:
+    """Page mixin: no restriction queries while no page in the site is restricted."""
+
+    def get_view_restrictions(self):
+        from wagtail.models import PageViewRestriction
+
+        if not view_restrictions_exist():
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
+
 def content_version_bump() -> None:
     """Invalidate every cached page: now, and again once the surrounding commit lands.
 

@@ -20,6 +20,7 @@ from wagtail.search import index
 
 from courses.blocks import RICH_TEXT_FEATURES
 from courses.models.learning import AppendOnlyModel
+from lms.page_cache import ViewRestrictionsShortcut
 
 from .question_types import get_type, stream_block_types
 
@@ -116,7 +117,7 @@ class QuestionVersion(AppendOnlyModel):
         return get_type(self.type_name)
 
 
-class QuizPage(Page):
+class QuizPage(ViewRestrictionsShortcut, Page):
     """A quiz step of a course: questions drawn from the bank, rules, and a pass mark."""
 
     intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)

@@ -13,21 +13,55 @@ from courses.services import INSTRUCTOR_ROLE_GROUP
 PASSWORD = "correct-horse-battery"  # noqa: S105 - test credential
 
 
+BROWSER_TESTS = "tests/browser/"
+
+
 def pytest_xdist_make_scheduler(config, log):
-    """Keep each test file on one xdist worker, and every browser test on the same one.
+    """Run each test file whole on one xdist worker, and every browser test on the same one.
 
     A file's module fixtures are then built once, and the browser tests share a single demo
-    server (booting one costs ~25 s) instead of one per worker. A scheduler of our own, because
-    ``--dist loadgroup`` no longer groups under pytest 9.2: xdist 3.8 marks the group on
-    ``item._nodeid``, which pytest 9.2's ``nodeid`` no longer reads, so every test was its own
-    group and files and browser tests were spread over both workers.
+    server (booting one costs ~25 s) instead of one per worker. Work goes out in pytest-django's
+    order (database tests, then transactional ones, then the rest): a transactional test
+    empties the tables when it ends (serialized_rollback reloads them only for the next
+    transactional test), so no ordinary database test may follow it on the same worker. A file
+    that pytest-django split (its transactional tests moved to the end) is two units. The
+    browser tests, which never touch the test database, go first: they are the longest unit.
+
+    Our own scheduler because ``--dist loadgroup`` no longer groups under pytest 9.2 (xdist 3.8
+    marks groups on ``item._nodeid``, which pytest 9.2's ``nodeid`` no longer reads).
     """
+    from collections import OrderedDict
+
     from xdist.scheduler import LoadScopeScheduling
 
+    class BrowserFirst(OrderedDict):
+        def __setitem__(self, key, value):
+            super().__setitem__(key, value)
+            if key == BROWSER_TESTS:
+                self.move_to_end(key, last=False)
+
     class FileScheduling(LoadScopeScheduling):
+        def __init__(self, config, log=None):
+            super().__init__(config, log)
+            config.option.loadscopereorder = False  # keep pytest-django's order
+            self.workqueue = BrowserFirst()
+            self.scopes: dict[str, str] = {}
+
+        def schedule(self):
+            if self.collection is None and self.registered_collections:
+                previous, run = None, 0
+                for nodeid in next(iter(self.registered_collections.values())):
+                    path = nodeid.split("::", 1)[0]
+                    if path.startswith(BROWSER_TESTS):
+                        self.scopes[nodeid] = BROWSER_TESTS
+                        continue
+                    if path != previous:
+                        previous, run = path, run + 1
+                    self.scopes[nodeid] = f"{path}#{run}"
+            super().schedule()
+
         def _split_scope(self, nodeid: str) -> str:
-            path = nodeid.split("::", 1)[0]
-            return "tests/browser/" if path.startswith("tests/browser/") else path
+            return self.scopes[nodeid]
 
     return FileScheduling(config, log)
 

@@ -18,6 +18,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageManager
 from wagtail.search import index
 
+from lms.page_cache import ViewRestrictionsShortcut
+
 from .. import blocks
 from ..queries import CoursePageQuerySet, catalogue_filters
 
@@ -30,7 +32,7 @@ class Level(models.TextChoices):
     ADVANCED = "advanced", "Advanced"
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(ViewRestrictionsShortcut, Page):
     """The catalogue at /courses/: live courses, filterable by skill and level."""
 
     intro = RichTextField(blank=True, features=blocks.RICH_TEXT_FEATURES)
@@ -72,7 +74,7 @@ class CourseTag(TaggedItemBase):
         )
 
 
-class CoursePage(Page):
+class CoursePage(ViewRestrictionsShortcut, Page):
     """A course: its promise (summary, outcomes, skills) and its ordered lessons (children)."""
 
     code = models.CharField(max_length=20, blank=True, help_text="e.g. AIBM-101")
@@ -164,7 +166,7 @@ class CoursePage(Page):
         return context
 
 
-class LessonPage(Page):
+class LessonPage(ViewRestrictionsShortcut, Page):
     """One step of a course: an article-like lesson built from StreamField blocks."""
 
     summary = models.TextField(max_length=300, blank=True)
