@@ -59,7 +59,11 @@ def _request_is_anonymous_get(request: HttpRequest) -> bool:
 
 
 def current_version() -> str:
-    """The content version, created if missing (a lost version must not revive old entries)."""
+    """The content version, created if missing (a lost version must not revive old entries).
+
+    "" when the cache can't be read (Redis down): memos keyed by the version must then not be
+    trusted, since a change made meanwhile could not replace it.
+    """
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, None)
@@ -80,6 +84,8 @@ def view_restrictions_exist() -> bool:
     from wagtail.models import PageViewRestriction
 
     version = current_version()
+    if not version:  # the cache is unavailable: ask the database every time
+        return PageViewRestriction.objects.exists()
     known = _restrictions.get("memo")
     if known is None or known[0] != version:
         known = _restrictions["memo"] = (version, PageViewRestriction.objects.exists())

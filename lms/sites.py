@@ -26,11 +26,13 @@ def site_for_request(request: HttpRequest) -> Site | None:
     key = (split_domain_port(request._get_raw_host())[0], request.get_port())
     version = current_version()
     memo = _memo.get(key)
-    if memo is not None and memo[0] == version:
+    if version and memo is not None and memo[0] == version:
         return memo[1]
     site = Site._find_for_request(request)
     if site is not None:
         site.root_page.localized.specific  # noqa: B018 - load it now, once
+    if not version:  # the cache is unavailable: no memo (a change couldn't replace it)
+        return site
     if len(_memo) >= MAX_ENTRIES:
         _memo.clear()
     _memo[key] = (version, site)

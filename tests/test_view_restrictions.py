@@ -45,3 +45,13 @@ def test_a_password_restriction_shows_the_password_form(client, make_course):
     assert response.status_code == 200
     assert "Lesson text number 1." not in response.content.decode()
     assert 'name="password"' in response.content.decode()
+
+
+def test_without_a_cache_restrictions_are_checked_every_time(client, make_course, settings):
+    """Redis down: no content version to key the memo by, so nothing may be assumed."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    course = make_course("Outage", lessons=1)
+    lesson = LessonPage.objects.child_of(course).get()
+    assert client.get(lesson.url).status_code == 200
+    PageViewRestriction.objects.create(page=course, restriction_type=PageViewRestriction.LOGIN)
+    assert client.get(lesson.url).status_code == 302
