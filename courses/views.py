@@ -65,7 +65,7 @@ def complete_step(request, step_id: int):
     course = step.get_parent().specific
     from .progress import course_progress, enrollment_for
 
-    progress = course_progress(course, enrollment_for(request.user, course))
+    progress = course_progress(course, enrollment_for(request.user, course), request=request)
     if progress.complete:
         messages.success(request, f"You have completed “{course.title}”. Well done.")
         return redirect(course.url)

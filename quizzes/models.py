@@ -202,7 +202,7 @@ class QuizPage(ViewRestrictionsShortcut, Page):
         from .selectors import quiz_overview
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(quiz_overview(self, request.user))
+        context.update(quiz_overview(self, request.user, request))
         return context
 
 

@@ -82,12 +82,12 @@ def question_count(quiz: QuizPage) -> int:
     return min(pool, quiz.draw_count) if quiz.draw_count else pool
 
 
-def quiz_overview(quiz: QuizPage, user) -> dict:
+def quiz_overview(quiz: QuizPage, user, request=None) -> dict:
     """Everything the quiz page shows: the course around it, the rules and the learner's
     attempts, and what the learner can do next (start, continue, or why not)."""
     course = CoursePage.objects.course_of(quiz)
     enrollment = enrollment_for(user, course)
-    progress = course_progress(course, enrollment)
+    progress = course_progress(course, enrollment, request=request)
     outline = [step.page for step in progress.steps]
     position = next((i for i, page in enumerate(outline) if page.pk == quiz.pk), None)
     attempts = list(Attempt.objects.for_user(user).filter(quiz=quiz).order_by("number"))

@@ -160,7 +160,7 @@ class CoursePage(ViewRestrictionsShortcut, Page):
 
         context = super().get_context(request, *args, **kwargs)
         enrollment = enrollment_for(request.user, self)
-        context["progress"] = course_progress(self, enrollment)
+        context["progress"] = course_progress(self, enrollment, request=request)
         context["enrollment"] = enrollment
         context["outline"] = [step.page for step in context["progress"].steps]
         return context
@@ -205,7 +205,7 @@ class LessonPage(ViewRestrictionsShortcut, Page):
         context = super().get_context(request, *args, **kwargs)
         course = CoursePage.objects.course_of(self)
         enrollment = enrollment_for(request.user, course)
-        progress = course_progress(course, enrollment)
+        progress = course_progress(course, enrollment, request=request)
         outline = [step.page for step in progress.steps]
         position = next((i for i, step in enumerate(outline) if step.pk == self.pk), None)
         context.update(
