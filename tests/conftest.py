@@ -66,6 +66,11 @@ def pytest_xdist_make_scheduler(config, log):
     return FileScheduling(config, log)
 
 
+def queries_on(ctx, table: str) -> int:
+    """How many queries captured by ``ctx`` (a CaptureQueriesContext) touch ``table``."""
+    return sum(f'"{table}"' in query["sql"] for query in ctx.captured_queries)
+
+
 def require_service(name: str, available: bool) -> None:
     """Skip a test whose service is missing, but fail under REQUIRE_SERVICES=1 (CI)."""
     if available:

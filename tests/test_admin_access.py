@@ -9,12 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from accounts.admin_access import may_access_admin
 from courses.models import LessonPage
 from courses.services import INSTRUCTOR_ROLE_GROUP
+from tests.conftest import queries_on
 
 pytestmark = pytest.mark.django_db
-
-
-def permission_queries(ctx) -> int:
-    return sum("auth_permission" in q["sql"] for q in ctx.captured_queries)
 
 
 def test_a_learner_sees_no_admin_link_and_pays_no_permission_query(client, learner, make_course):
@@ -24,7 +21,7 @@ def test_a_learner_sees_no_admin_link_and_pays_no_permission_query(client, learn
     with CaptureQueriesContext(connection) as ctx:
         body = client.get(lesson.url).content.decode()
     assert 'href="/admin/"' not in body and "wagtail-userbar" not in body
-    assert permission_queries(ctx) == 0
+    assert queries_on(ctx, "auth_permission") == 0
 
 
 def test_instructors_and_admins_see_the_link_and_the_user_bar(

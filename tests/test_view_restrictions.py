@@ -6,12 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
 from courses.models import LessonPage
+from tests.conftest import queries_on
 
 pytestmark = pytest.mark.django_db
-
-
-def restriction_queries(ctx) -> int:
-    return sum("wagtailcore_pageviewrestriction" in q["sql"] for q in ctx.captured_queries)
 
 
 def test_no_restriction_query_while_no_page_is_restricted(client, make_course):
@@ -19,7 +16,7 @@ def test_no_restriction_query_while_no_page_is_restricted(client, make_course):
     client.get(lesson.url)
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(lesson.url).status_code == 200
-    assert restriction_queries(ctx) == 0
+    assert queries_on(ctx, "wagtailcore_pageviewrestriction") == 0
 
 
 def test_a_new_restriction_applies_at_once_and_its_removal_too(client, make_course):
