@@ -9,21 +9,13 @@ permissions replaces the version in every key, so it is current at once. Only wh
 
 from __future__ import annotations
 
-import uuid
-
 from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 
+from lms.cache import version_bump, version_get
+
 VERSION_KEY = "admin-access:version"
 TIMEOUT = 300  # seconds; bounds a change made without signals (raw SQL, bulk inserts)
-
-
-def _version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY) or ""
-    return version
 
 
 def may_access_admin(user) -> bool:
@@ -32,7 +24,7 @@ def may_access_admin(user) -> bool:
         return False
     if user.is_staff or user.is_superuser:
         return True
-    key = f"admin-access:{user.pk}:{_version()}"
+    key = f"admin-access:{user.pk}:{version_get(VERSION_KEY)}"
     allowed = cache.get(key)
     if allowed is None:
         allowed = user.has_perm("wagtailadmin.access_admin")
@@ -42,7 +34,7 @@ def may_access_admin(user) -> bool:
 
 def admin_access_version_bump(**kwargs) -> None:
     """Receiver: permissions, groups or memberships changed (see AccountsConfig.ready)."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    version_bump(VERSION_KEY)
 
 
 def context(request) -> dict:

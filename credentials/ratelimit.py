@@ -27,6 +27,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
+from lms.cache import default_redis
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_LIMITS = {"ip": "60/m", "token": "600/m"}
@@ -104,11 +106,8 @@ def _count(key: str, timeout: int) -> int:
     On Redis, one round trip: INCR and EXPIRE in one MULTI/EXEC (the value is a plain integer,
     as Django's Redis cache stores integers). Elsewhere, ``add`` then ``incr``.
     """
-    from django.core.cache import caches
-    from django.core.cache.backends.redis import RedisCache
-
-    backend = caches["default"]
-    if isinstance(backend, RedisCache):
+    backend = default_redis()
+    if backend is not None:
         redis_key = backend.make_and_validate_key(key)
         pipe = backend._cache.get_client(write=True).pipeline()
         count, _ = pipe.incr(redis_key).expire(redis_key, timeout).execute()

@@ -24,11 +24,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+
+from lms.cache import default_redis
 
 from .models import Credential, VerificationEvent
 
@@ -90,10 +92,8 @@ def _buffer():
     """(Redis client, list key) when the log is buffered in Redis, else None."""
     if not getattr(settings, "LINEAGE_VERIFICATION_LOG_BUFFER", False):
         return None
-    from django.core.cache.backends.redis import RedisCache
-
-    backend = caches["default"]
-    if not isinstance(backend, RedisCache):
+    backend = default_redis()
+    if backend is None:
         return None
     return backend._cache.get_client(write=True), backend.make_key(BUFFER_KEY)
 
@@ -105,19 +105,29 @@ def _push(client, key: str, payload: str) -> None:
         logger.exception("could not buffer a verification event")
 
 
+def _event(
+    *,
+    key: str,
+    credential_id: int,
+    channel: str,
+    organisation_name: str = "",
+    verified_at: str | None = None,
+) -> VerificationEvent:
+    """An unsaved event from what ``record_verification`` handed off (either route)."""
+    if channel not in VerificationEvent.Channel.values:
+        raise ValueError(f"unknown channel {channel!r}")
+    return VerificationEvent(
+        key=uuid.UUID(key),
+        credential_id=int(credential_id),
+        channel=channel,
+        organisation_name=str(organisation_name)[:200],
+        verified_at=(parse_datetime(verified_at) if verified_at else None) or timezone.now(),
+    )
+
+
 def _event_from(raw: bytes) -> VerificationEvent | None:
     try:
-        data = json.loads(raw)
-        channel = data["channel"]
-        if channel not in VerificationEvent.Channel.values:
-            raise ValueError(f"unknown channel {channel!r}")
-        return VerificationEvent(
-            key=uuid.UUID(data["key"]),
-            credential_id=int(data["credential_id"]),
-            channel=channel,
-            organisation_name=str(data.get("organisation_name", ""))[:200],
-            verified_at=parse_datetime(data["verified_at"]) or timezone.now(),
-        )
+        return _event(**json.loads(raw))
     except (ValueError, KeyError, TypeError) as error:
         logger.error("dropping a malformed verification event %r: %s", raw[:200], error)
         return None
@@ -171,14 +181,18 @@ def verification_event_record(
     """
     if not Credential.objects.filter(pk=credential_id).exists():
         return False
-    when = parse_datetime(verified_at) if verified_at else None
+    event = _event(
+        key=key,
+        credential_id=credential_id,
+        channel=channel,
+        organisation_name=organisation_name,
+        verified_at=verified_at,
+    )
     _, created = VerificationEvent.objects.get_or_create(
-        key=uuid.UUID(key),
+        key=event.key,
         defaults={
-            "credential_id": credential_id,
-            "channel": channel,
-            "organisation_name": organisation_name[:200],
-            "verified_at": when or timezone.now(),
+            field: getattr(event, field)
+            for field in ("credential_id", "channel", "organisation_name", "verified_at")
         },
     )
     return created

@@ -20,7 +20,9 @@ skipped operation so it is noticed, and slow password hashing still bounds a bru
 from __future__ import annotations
 
 import logging
+import uuid
 
+from django.core.cache import cache, caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -145,3 +147,26 @@ class DegradingRedisCache(RedisCache):
             return super().delete_many(keys, version)
         except UNAVAILABLE as error:
             _skipped("delete_many", error)
+
+
+def default_redis():
+    """The default cache's backend when it is Redis (for commands Django's API lacks), else
+    None: development and most tests run on the in-memory cache."""
+    backend = caches["default"]
+    return backend if isinstance(backend, RedisCache) else None
+
+
+def version_get(key: str) -> str:
+    """The version stored at ``key`` (created if missing: a lost version must not revive
+    what was keyed by an older one); "" when the cache can't be read, and then nothing keyed
+    by a version may be trusted, since a change made meanwhile could not replace it."""
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, uuid.uuid4().hex, None)
+        version = cache.get(key) or ""
+    return version
+
+
+def version_bump(key: str) -> None:
+    """Replace the version at ``key``: everything keyed by the old one is stale."""
+    cache.set(key, uuid.uuid4().hex, None)

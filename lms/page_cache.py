@@ -28,12 +28,12 @@ Django's own cache middleware has no publish-time invalidation and caches by ``V
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+
+from .cache import version_bump, version_get
 
 VERSION_KEY = "page-cache:version"
 MAX_QUERY_STRING = 256  # longer query strings render without the cache (no key explosion)
@@ -59,16 +59,8 @@ def _request_is_anonymous_get(request: HttpRequest) -> bool:
 
 
 def current_version() -> str:
-    """The content version, created if missing (a lost version must not revive old entries).
-
-    "" when the cache can't be read (Redis down): memos keyed by the version must then not be
-    trusted, since a change made meanwhile could not replace it.
-    """
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY) or ""
-    return version
+    """The content version ("" while the cache can't be read: see ``lms.cache.version_get``)."""
+    return version_get(VERSION_KEY)
 
 
 _restrictions: dict[str, tuple[str, bool]] = {}
@@ -110,8 +102,8 @@ def content_version_bump() -> None:
     them under the new version; bumping only after the commit would leave a window where
     the old entry is still served. Both together close both.
     """
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, None))
+    version_bump(VERSION_KEY)
+    transaction.on_commit(lambda: version_bump(VERSION_KEY))
 
 
 def mark_cacheable_page(page, request: HttpRequest) -> None:
