@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, Value
 from django.utils import timezone
 from wagtail.models import GroupPagePermission
@@ -289,16 +289,13 @@ def step_complete(
         raise StepError("This step is not published.")
     course = enrollment.course
     lookup = {"enrollment": enrollment, "step_id": step.pk, "cycle": enrollment.cycle}
-    done, created = StepCompletion.objects.filter(**lookup).first(), False
-    if done is None and connection.vendor == "postgresql":
-        # Every writer of this row holds the enrolment's row lock: no race, no savepoint.
-        done, created = StepCompletion.objects.create(**lookup), True
-    elif done is None:
-        try:
-            with transaction.atomic():
-                done, created = StepCompletion.objects.create(**lookup), True
-        except IntegrityError:  # only reachable without row locks (SQLite)
-            done = StepCompletion.objects.get(**lookup)
+    done = StepCompletion.objects.filter(**lookup).first()
+    created = done is None
+    if created:
+        # No race, so no savepoint: on PostgreSQL every writer of this row holds the enrolment's
+        # row lock; SQLite has one writer at a time and refuses a write based on a stale read
+        # ("database is locked"), so the unique constraint is never what stops a second row.
+        done = StepCompletion.objects.create(**lookup)
     if created:
         learning_record_add(
             user=user,
