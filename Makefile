@@ -27,6 +27,7 @@ run: demo
 	@echo ""
 	@echo "Lineage is running at http://$(HOST):$(PORT)/  (admin at http://$(HOST):$(PORT)/admin/)"
 	@echo "Demo logins, password 'lineage-demo' for all: admin, instructor, learner"
+	@echo "Emails are not sent: each one (e.g. the sign-up verification link) is printed in this terminal."
 	@echo "Stop with Ctrl+C."
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

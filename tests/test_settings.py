@@ -96,3 +96,19 @@ def test_no_secret_has_a_default_in_production_settings():
     assert defaults == []
     production = (ROOT / "lms" / "settings" / "production.py").read_text(encoding="utf-8")
     assert '"SECRET_KEY",' in production and 'SECRET_KEY = env("SECRET_KEY")' in production
+
+
+def test_development_email_goes_where_the_readme_says():
+    """Sign-up needs the verification link: the README tells a newcomer where to find it."""
+    result = subprocess.run(
+        [sys.executable, "-c", "from lms.settings import dev; print(dev.EMAIL_BACKEND)"],
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "django.core.mail.backends.console.EmailBackend"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "`make run` prints every email" in readme
+    assert "printed in this terminal" in (ROOT / "Makefile").read_text(encoding="utf-8")

@@ -10,3 +10,7 @@ LINEAGE_DEMO_ALLOWED = True
 # Serve static files straight from the app folders (no collectstatic needed).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Nothing is sent: each email (e.g. the sign-up verification link) is printed in the terminal
+# running `make run`, as the README and `make run` say.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
