@@ -35,7 +35,7 @@ def _verdict_response(description: str) -> dict[str, Any]:
 SCHEMAS: dict[str, Any] = {
     "Check": {
         "type": "object",
-        "required": ["name", "passed", "detail"],
+        "required": ["name", "passed", "detail", "checked"],
         "additionalProperties": False,
         "properties": {
             "name": {
@@ -47,6 +47,11 @@ SCHEMAS: dict[str, Any] = {
             },
             "passed": {"type": "boolean"},
             "detail": {"type": "string", "description": "Why, in plain words."},
+            "checked": {
+                "type": "boolean",
+                "description": "False when the check was not made because an earlier one "
+                "failed (passed is false too, and detail names the failed check).",
+            },
         },
     },
     "Achievement": {

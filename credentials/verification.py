@@ -62,7 +62,7 @@ STATUSES = (
 )
 READABLE = "Readable file"
 PUBLIC_ID = re.compile(r"^[A-Za-z0-9_-]{16,40}$")
-CACHE_VERSION = 1  # bump when the shape or wording of cached verdicts changes
+CACHE_VERSION = 2  # bump when the shape or wording of cached verdicts changes
 
 
 @dataclass(frozen=True)
@@ -239,7 +239,7 @@ def _credential_verdict(
             status="failed",
             valid=False,
             headline=f"{prefix}: {_lower_first(failed.detail).rstrip('.')}",
-            checks=checks,
+            checks=checks_.untrusted_after_failure(checks),
         )
     status = _status_of(credential, bit)
     return Verdict(
@@ -376,7 +376,7 @@ def _unmatched_verdict(
         status="failed",
         valid=False,
         headline=f"Not authentic: {_lower_first(failed.detail).rstrip('.')}",
-        checks=checks,
+        checks=checks_.untrusted_after_failure(checks),
     )
 
 

@@ -53,11 +53,60 @@ MAX_SCHEMA_PROBLEMS = 5
 
 @dataclass(frozen=True)
 class Check:
-    """One verification check: what was checked, whether it passed, and why, in plain words."""
+    """One verification check: what was checked, whether it passed, and why, in plain words.
+
+    ``checked`` is false for a check not made because an earlier one failed (``passed`` is
+    then false too): its detail says which one.
+    """
 
     name: str
     passed: bool
     detail: str
+    checked: bool = True
+
+
+# The chain of trust: each stage relies on every earlier stage having passed. A failure at one
+# stage leaves what later stages (and its other checks) found untrusted.
+TRUST_STAGES = {
+    PDF_SIGNED: 0,
+    WELL_FORMED: 0,
+    PDF_UNCHANGED: 1,
+    ISSUER: 2,
+    SIGNATURE: 2,
+    MATCHES_RECORD: 3,
+    NOT_REVOKED: 4,
+    NOT_SUPERSEDED: 4,
+    NOT_EXPIRED: 4,
+}
+AUTHENTICITY_STAGES = range(4)  # a failure here means "not authentic"; after it, a status
+UNTRUSTED_BECAUSE = {
+    0: "nothing read from this file can be trusted",
+    1: "nothing read from this file can be trusted",
+    2: "nothing the credential says can be trusted",
+    3: "this is not the credential we issued",
+}
+
+
+def untrusted_after_failure(checks: list[Check]) -> list[Check]:
+    """``checks`` with every passed check the first authenticity failure undermines marked
+    "Not checked", so a "not authentic" verdict never sits above a green "Passed".
+
+    Failed checks keep their own (true) detail; checks of earlier stages keep their result.
+    """
+    stage_of = TRUST_STAGES.get
+    failed = next(
+        (c for c in checks if not c.passed and stage_of(c.name) in AUTHENTICITY_STAGES), None
+    )
+    if failed is None:
+        return checks
+    stage = stage_of(failed.name)
+    detail = f"“{failed.name}” failed, so {UNTRUSTED_BECAUSE[stage]}."
+    return [
+        Check(c.name, False, detail, checked=False)
+        if c.passed and stage_of(c.name, -1) >= stage
+        else c
+        for c in checks
+    ]
 
 
 def long_date(value: date) -> str:

@@ -44,6 +44,14 @@ def failed(verdict):
     return [check for check in verdict.checks if not check.passed]
 
 
+def results(verdict) -> dict[str, str]:
+    """Each check's result as the page words it: Passed, Failed or Not checked."""
+    return {
+        c.name: "Passed" if c.passed else "Failed" if c.checked else "Not checked"
+        for c in verdict.checks
+    }
+
+
 # --- by id -------------------------------------------------------------------------------------
 
 
@@ -358,6 +366,84 @@ def test_pdf_with_an_appended_incremental_update(issue):
     assert names(verdict)["File signed by this issuer"]  # the signed revision is intact ...
     assert not names(verdict)["File unchanged since signing"]  # ... but something was added
     assert verdict.headline == "Not authentic: the file was changed after it was signed"
+
+
+UNTRUSTED_FROM_A_FILE = {
+    "Issued by this issuer": "Not checked",
+    "Signature valid": "Not checked",
+    "Matches our records": "Not checked",
+    "Not revoked": "Not checked",
+    "Not superseded": "Not checked",
+    "Not expired": "Not checked",
+}
+
+
+def test_an_altered_pdf_says_what_it_did_not_check(issue):
+    # The red verdict once sat above five green "Passed" checks read from the altered file.
+    verdict = verify_pdf(flip_signed_byte(pdf_of(issue())))
+    assert results(verdict) == {
+        "File signed by this issuer": "Failed",
+        "File unchanged since signing": "Failed",
+        **UNTRUSTED_FROM_A_FILE,
+    }
+    issuer_check = next(c for c in verdict.checks if c.name == "Issued by this issuer")
+    assert issuer_check.detail == (
+        "“File signed by this issuer” failed, so nothing read from this file can be trusted."
+    )
+    api = verdict.to_api()["checks"]
+    assert {c["name"]: (c["passed"], c["checked"]) for c in api}["Not revoked"] == (False, False)
+
+
+def test_a_pdf_with_an_added_revision_keeps_its_true_signature_check(issue):
+    verdict = verify_pdf(append_incremental_update(pdf_of(issue())))
+    assert results(verdict) == {
+        "File signed by this issuer": "Passed",  # the signed revision is ours: still true
+        "File unchanged since signing": "Failed",
+        **UNTRUSTED_FROM_A_FILE,
+    }
+
+
+def test_a_tampered_json_does_not_claim_its_issuer(issue):
+    document = json.loads(badge_bytes(issue()))
+    document["validFrom"] = "2020-01-01T00:00:00Z"
+    verdict = verify_json(json.dumps(document).encode())
+    assert results(verdict) == {
+        "Well-formed Open Badges credential": "Passed",  # a fact about the file's shape
+        "Issued by this issuer": "Not checked",  # the issuer named may be the change
+        "Signature valid": "Failed",
+        "Matches our records": "Failed",
+        "Not revoked": "Not checked",
+        "Not superseded": "Not checked",
+        "Not expired": "Not checked",
+    }
+
+
+def test_a_failed_verdict_never_sits_above_a_passed_check_it_undermines():
+    from credentials.verification_checks import Check, untrusted_after_failure
+
+    checks = [
+        Check("Readable file", True, "fine"),
+        Check("Well-formed Open Badges credential", True, "shape"),
+        Check("Issued by this issuer", True, "ours"),
+        Check("Signature valid", False, "changed"),
+        Check("Matches our records", False, "differs"),
+        Check("Not expired", True, "no expiry"),
+    ]
+    marked = untrusted_after_failure(checks)
+    assert [(c.passed, c.checked) for c in marked] == [
+        (True, True),  # not part of the chain of trust
+        (True, True),  # an earlier stage than the failure
+        (False, False),  # the failure's own stage: undermined
+        (False, True),
+        (False, True),  # failures keep their own true detail
+        (False, False),
+    ]
+    assert (
+        marked[2].detail
+        == "“Signature valid” failed, so nothing the credential says can be trusted."
+    )
+    healthy = [Check("Signature valid", True, "ok"), Check("Not revoked", False, "revoked")]
+    assert untrusted_after_failure(healthy) == healthy  # a revocation is a status, not a forgery
 
 
 def test_pdf_signed_by_another_ca(issue, tmp_path):

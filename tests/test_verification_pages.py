@@ -48,9 +48,8 @@ def heading(response) -> str:
 def check_results(response) -> dict[str, str]:
     results = {}
     for item in panel(response).select("li.verify-check"):
-        words = " ".join(item.find(class_="verify-check__summary").get_text().split())
-        result, _, name = words.partition(" ")
-        results[name] = result
+        result = " ".join(item.find(class_="status").get_text().split())
+        results[item.find(class_="verify-check__name").get_text(strip=True)] = result
     return results
 
 
@@ -260,7 +259,12 @@ def test_tampered_pdf_upload(client, issue, tamper, expected):
     response = client.post("/verify/pdf/", pdf_upload(tamper(pdf_of(issue(visibility="full")))))
     assert response.status_code == 200
     assert heading(response).startswith(expected)
-    assert check_results(response)["File unchanged since signing"] == "Failed"
+    results = check_results(response)
+    assert results["File unchanged since signing"] == "Failed"
+    # The red verdict once sat above green "Passed" checks read from the altered file.
+    for name in ("Issued by this issuer", "Signature valid", "Matches our records", "Not revoked"):
+        assert results[name] == "Not checked"
+    assert "failed, so nothing read from this file can be trusted" in panel(response).get_text()
     assert HOLDER_NAME not in response.content.decode()  # nothing shown for a forgery
 
 
