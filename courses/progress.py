@@ -43,6 +43,10 @@ class CourseProgress:
         return sum(1 for s in self.steps if s.required)
 
     @property
+    def optional_total(self) -> int:
+        return len(self.steps) - self.required_total
+
+    @property
     def required_done(self) -> int:
         return sum(1 for s in self.steps if s.required and s.done)
 

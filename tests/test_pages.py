@@ -198,3 +198,48 @@ def test_unpublished_lesson_is_not_served(client, make_course):
     lesson = LessonPage.objects.child_of(course).get()
     lesson.unpublish()
     assert client.get(f"{course.url}lesson-1/").status_code == 404
+
+
+def course_details(body: str) -> list[str]:
+    from bs4 import BeautifulSoup
+
+    details = BeautifulSoup(body, "html.parser").find("ul", attrs={"aria-label": "Course details"})
+    return [" ".join(li.get_text().split()) for li in details.find_all("li")]
+
+
+@pytest.mark.django_db
+def test_the_course_header_and_the_progress_bar_count_the_same_steps(client, learner, make_course):
+    from courses import services
+
+    course = make_course("Counted", lessons=3)
+    optional = LessonPage.objects.child_of(course).order_by("path").last()
+    optional.required = False
+    optional.save_revision().publish()
+    assert "3 steps: 2 required, 1 optional" in course_details(
+        client.get(course.url).content.decode()
+    )
+    services.enrollment_create(user=learner, course=course)
+    client.force_login(learner)
+    body = client.get(course.url).content.decode()
+    assert "3 steps: 2 required, 1 optional" in course_details(body)
+    assert "0 of 2 required steps complete" in body
+
+
+@pytest.mark.django_db
+def test_a_course_of_required_steps_just_counts_them(client, make_course):
+    course = make_course("All required", lessons=2)
+    assert "2 steps" in course_details(client.get(course.url).content.decode())
+
+
+@pytest.mark.django_db
+def test_the_course_page_says_every_lesson_is_open_to_read(client, learner, make_course):
+    # It once offered to "preview the first lesson", as if the others were locked.
+    course = make_course("Open", lessons=3)
+    body = client.get(course.url).content.decode()
+    assert "Preview the first lesson" not in body
+    assert "Every lesson is open to read, with or without an account" in body
+    assert "Create an account and enrol to record your progress" in body
+    for lesson in LessonPage.objects.child_of(course):  # and it is so
+        assert client.get(lesson.url).status_code == 200
+    client.force_login(learner)
+    assert "Enrol to record your progress" in client.get(course.url).content.decode()
