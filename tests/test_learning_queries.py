@@ -10,7 +10,7 @@ from courses.models import LessonPage
 pytestmark = pytest.mark.django_db
 
 # User, enrolments, their steps, completions, course completions, recommendations (two),
-# credentials, and whatever a section adds.
+# credentials, quizzes with their attempts (one each), and whatever another section adds.
 DASHBOARD_MAX = 10
 # User (the session comes from the cache), the page by its path and its specific row, view
 # restrictions (two), the course, enrolment, the outline's steps, completions. No permission
