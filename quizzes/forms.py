@@ -60,6 +60,7 @@ class QuestionField:
     view: dict
     legend: SafeString
     anchor: str
+    type_name: str = ""
     error: str = ""
     image: object = None
 
@@ -81,6 +82,7 @@ def attempt_form(attempt: Attempt, data=None, errors: dict[int, str] | None = No
                 view=qtype.form_view(public, data, prefix),
                 legend=legend_html(public["stem"]),
                 anchor=qtype.first_input_id(prefix),
+                type_name=aq.version.type_name,
                 error=errors.get(aq.position, ""),
             )
         )
@@ -99,8 +101,8 @@ class QuestionResult:
     stem: SafeString
     verdict: str
     percent: int | None
-    answer: list[str]
-    feedback: list[str]
+    answer: list[tuple[str, str]]  # each line of the answer with the feedback it earned
+    feedback: list[str]  # feedback tied to no line of the answer
     general_feedback: SafeString
     correct_answer: list[str] = field(default_factory=list)
     artefact: dict | None = None
@@ -114,6 +116,8 @@ def attempt_results(attempt: Attempt, review: bool) -> list[QuestionResult]:
     for aq in attempt_questions(attempt):
         qtype, definition = aq.question_type, aq.version.definition
         public = qtype.public_view(definition, aq.option_order)
+        answer = qtype.answer_view(definition, aq.response) if aq.response else []
+        beside = {feedback for _, feedback in answer if feedback}
         results.append(
             QuestionResult(
                 number=aq.position + 1,
@@ -121,8 +125,8 @@ def attempt_results(attempt: Attempt, review: bool) -> list[QuestionResult]:
                 stem=stem_html(public["stem"]),
                 verdict=grading.verdict(aq.score) if aq.response is not None else "unanswered",
                 percent=None if aq.score is None else round(aq.score * 100),
-                answer=qtype.response_view(definition, aq.response) if aq.response else [],
-                feedback=list(aq.feedback or []),
+                answer=answer,
+                feedback=[line for line in aq.feedback or [] if line not in beside],
                 general_feedback=stem_html(aq.version.general_feedback),
                 correct_answer=qtype.correct_answer_view(definition) if review else [],
                 artefact=public.get("artefact"),

@@ -7,12 +7,14 @@ the time, so the quiz page can explain them and ``attempt_start`` can enforce th
 import math
 from datetime import datetime, timedelta
 
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from courses.models import CoursePage
 from courses.progress import course_progress, enrollment_for
 
-from .models import Attempt, QuizPage
+from .models import Attempt, QuestionVersion, QuizPage
+from .question_types import scoring_rules
 
 # Server time decides lateness. A submit clicked just before the deadline still has to travel
 # (slow connection, a busy server), so answers arriving up to this long after it are accepted.
@@ -76,10 +78,26 @@ def can_grade(user, quiz: QuizPage) -> bool:
     return user.taught_courses.filter(path=quiz.path[: -quiz.steplen]).exists()
 
 
-def question_count(quiz: QuizPage) -> int:
-    """How many questions each attempt asks."""
-    pool = quiz.quiz_questions.count()
-    return min(pool, quiz.draw_count) if quiz.draw_count else pool
+def question_pool(quiz: QuizPage) -> tuple[int, list[str]]:
+    """How many questions each attempt asks, and the type of each question in the quiz's pool
+    (as last versioned): one query (two for a preview)."""
+    latest_type = (
+        QuestionVersion.objects.filter(question=OuterRef("question"))
+        .order_by("-number")
+        .values("type_name")[:1]
+    )
+    slots = quiz.quiz_questions.all()
+    if isinstance(slots, QuerySet):
+        types = list(
+            slots.annotate(type_name=Subquery(latest_type)).values_list("type_name", flat=True)
+        )
+    else:  # a preview: the draft's questions are held in memory, not yet in the database
+        ids = [slot.question_id for slot in slots]
+        versions = QuestionVersion.objects.filter(question_id__in=ids).order_by("number")
+        latest = dict(versions.values_list("question_id", "type_name"))  # the last one wins
+        types = [latest.get(question_id, "") for question_id in ids]
+    count = min(len(types), quiz.draw_count) if quiz.draw_count else len(types)
+    return count, types
 
 
 def quiz_overview(quiz: QuizPage, user, request=None) -> dict:
@@ -94,6 +112,7 @@ def quiz_overview(quiz: QuizPage, user, request=None) -> dict:
     now = timezone.now()
     open_attempt = next((a for a in attempts if a.is_open and not is_late(a, now)), None)
     deadline = open_attempt.deadline if open_attempt else None
+    count, types = question_pool(quiz)
     return {
         "course": course,
         "enrollment": enrollment,
@@ -109,6 +128,7 @@ def quiz_overview(quiz: QuizPage, user, request=None) -> dict:
         "open_deadline": clock(deadline) if deadline else "",
         "blocker": None if open_attempt else start_blocker(quiz, attempts, now),
         "attempts_left": attempts_left(quiz, len(attempts)),
-        "question_count": question_count(quiz),
+        "question_count": count,
+        "scoring_rules": scoring_rules(types),
         "now": now,
     }

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from . import forms, services
 from .models import Attempt, QuizPage
+from .question_types import scoring_rules
 from .selectors import attempts_left, clock, is_late, start_blocker
 
 
@@ -30,6 +31,7 @@ def _attempt_page(request, attempt: Attempt, data=None, errors=None):
         "course": attempt.quiz.get_parent(),
         "crumb": f"Attempt {attempt.number}",
         "questions": questions,
+        "scoring_rules": scoring_rules(q.type_name for q in questions),
         "errors": [q for q in questions if q.error],
         "deadline": clock(attempt.deadline) if attempt.deadline else "",
     }

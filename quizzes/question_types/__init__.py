@@ -11,6 +11,7 @@ from .base import (
     ResponseError,
     get_type,
     register,
+    scoring_rules,
     stream_block_types,
 )
 
@@ -21,5 +22,6 @@ __all__ = [
     "ResponseError",
     "get_type",
     "register",
+    "scoring_rules",
     "stream_block_types",
 ]

@@ -101,6 +101,9 @@ class QuestionType:
 
     name: ClassVar[str]
     label: ClassVar[str]
+    #: How an answer of this type is scored, in one sentence for learners: shown before they
+    #: start, so partial credit (or none, or points taken away) is never a surprise.
+    scoring_rule: ClassVar[str]
     block: ClassVar[blocks.StructBlock]
     #: Graded by a person after submission (the attempt waits for them).
     manual: ClassVar[bool] = False
@@ -143,6 +146,11 @@ class QuestionType:
         """The learner's answer in words, one line each."""
         return []
 
+    def answer_view(self, definition: dict, response: Any) -> list[tuple[str, str]]:
+        """The learner's answer, one line each, with the feedback that line earned ("" for
+        none), so feedback on a choice is shown beside that choice."""
+        return [(line, "") for line in self.response_view(definition, response)]
+
 
 REGISTRY: dict[str, QuestionType] = {}
 
@@ -160,6 +168,12 @@ def get_type(name: str) -> QuestionType:
         return REGISTRY[name]
     except KeyError:
         raise LookupError(f"unknown question type {name!r}") from None
+
+
+def scoring_rules(type_names) -> list[tuple[str, str]]:
+    """(label, scoring rule) of each of these types, once each, in the order authors see them."""
+    wanted = set(type_names)
+    return [(qtype.label, qtype.scoring_rule) for name, qtype in REGISTRY.items() if name in wanted]
 
 
 def stream_block_types() -> list[tuple[str, blocks.StructBlock]]:

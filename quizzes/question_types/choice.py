@@ -224,6 +224,10 @@ class ChoiceType(QuestionType):
     def response_view(self, definition, response):
         return [definition["options"][index]["text"] for index in response["choices"]]
 
+    def answer_view(self, definition, response):
+        chosen = [definition["options"][index] for index in response["choices"]]
+        return [(option["text"], option.get("feedback") or "") for option in chosen]
+
 
 @register
 class SingleChoice(ChoiceType):
@@ -231,6 +235,7 @@ class SingleChoice(ChoiceType):
 
     name = "single_choice"
     label = "Single choice"
+    scoring_rule = "Choose one answer: a right one earns full marks, any other earns none."
     block = SingleChoiceBlock()
 
     def option_fraction(self, option):
@@ -243,6 +248,11 @@ class MultipleResponse(ChoiceType):
 
     name = "multiple_response"
     label = "Multiple response"
+    scoring_rule = (
+        "Choose every answer that applies: each right one earns its share of the points and "
+        "each wrong one can take points away (never below zero), so one right and one wrong "
+        "answer may score nothing."
+    )
     block = MultipleResponseBlock()
     multiple = True
 
@@ -251,6 +261,7 @@ class MultipleResponse(ChoiceType):
 class TrueFalse(QuestionType):
     name = "true_false"
     label = "True or false"
+    scoring_rule = "The right answer earns full marks; the other earns none."
     block = TrueFalseBlock()
 
     def public_view(self, definition, option_order):
@@ -282,6 +293,10 @@ class TrueFalse(QuestionType):
     def response_view(self, definition, response):
         return ["True" if response["answer"] else "False"]
 
+    def answer_view(self, definition, response):
+        feedback = definition.get("feedback_true" if response["answer"] else "feedback_false")
+        return [(self.response_view(definition, response)[0], feedback or "")]
+
 
 @register
 class Scenario(ChoiceType):
@@ -290,6 +305,11 @@ class Scenario(ChoiceType):
 
     name = "scenario"
     label = "Spot the issue"
+    scoring_rule = (
+        "Each answer you choose earns its own share of the points, so a partly right one earns "
+        "part of them; where you may choose several, a wrong one can take points away (never "
+        "below zero)."
+    )
     block = ScenarioBlock()
 
     def is_multiple(self, definition):

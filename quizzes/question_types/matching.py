@@ -66,6 +66,7 @@ class Matching(QuestionType):
 
     name = "matching"
     label = "Matching"
+    scoring_rule = "Each prompt you match with its right answer earns its share of the points."
     block = MatchingBlock()
     form_template = "quizzes/questions/matching.html"
 
@@ -137,6 +138,10 @@ class Ordering(QuestionType):
 
     name = "ordering"
     label = "Ordering"
+    scoring_rule = (
+        "Each item you put in exactly its right place earns its share of the points; an item "
+        "one place out earns nothing."
+    )
     block = OrderingBlock()
     form_template = "quizzes/questions/ordering.html"
 

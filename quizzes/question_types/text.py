@@ -181,6 +181,10 @@ class ShortAnswer(TypedAnswerType):
 
     name = "short_answer"
     label = "Short answer"
+    scoring_rule = (
+        "An accepted answer earns full marks and a nearly right one may earn part of them; "
+        "capital letters and extra spaces don't matter."
+    )
     block = ShortAnswerBlock()
 
     def grade(self, definition, response):
@@ -220,6 +224,9 @@ class Numerical(TypedAnswerType):
 
     name = "numerical"
     label = "Numerical"
+    scoring_rule = (
+        "A number within the accepted range earns full marks and a close one may earn part of them."
+    )
     block = NumericalBlock()
     input_mode = "decimal"
     max_length = 100
@@ -260,6 +267,7 @@ class Essay(TypedAnswerType):
 
     name = "essay"
     label = "Essay"
+    scoring_rule = "An instructor reads and scores your answer after you submit."
     block = EssayBlock()
     manual = True
     form_template = "quizzes/questions/essay.html"

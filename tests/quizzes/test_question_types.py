@@ -327,3 +327,55 @@ def test_essay_waits_for_a_person():
     assert result.needs_manual and get_type("essay").manual
     with pytest.raises(ResponseError, match="Write your answer"):
         parse("essay", {"q1": "   "})
+
+
+@pytest.mark.parametrize("type_name", list(REGISTRY))
+def test_every_type_states_its_scoring_rule(type_name):
+    rule = get_type(type_name).scoring_rule
+    assert rule.endswith(".") and len(rule) > 30
+    for marker in SECRET_MARKERS:  # shown while answering: nothing that grades
+        assert marker.lower() not in rule.lower()
+
+
+def test_the_multiple_response_rule_says_a_wrong_choice_can_cost_points():
+    # One right and one wrong choice once scored 0 with no word of why.
+    multiple = get_type("multiple_response")
+    grade = multiple.grade(
+        {"options": [{"text": "a", "weight": 50}, {"text": "b", "weight": -50}]},
+        {"choices": [0, 1]},
+    )
+    assert grade.fraction == 0
+    assert "can take points away" in multiple.scoring_rule
+
+
+def test_scoring_rules_are_listed_once_per_type_in_the_authors_order():
+    from quizzes.question_types import scoring_rules
+
+    rules = scoring_rules(["ordering", "single_choice", "ordering"])
+    assert [label for label, _ in rules] == ["Single choice", "Ordering"]
+    assert rules[1][1] == get_type("ordering").scoring_rule
+
+
+@pytest.mark.parametrize(
+    ("type_name", "response", "expected"),
+    [
+        (
+            "multiple_response",
+            {"choices": [0, 2]},
+            [("Mismatched earrings", "FB-MR-A-qzx"), ("A signed model release", "FB-MR-C-qzx")],
+        ),
+        (
+            "scenario",
+            {"choices": [1]},
+            [("It is too short", "FB-SCN-WRONG-qzx")],
+        ),
+        ("true_false", {"answer": False}, [("False", "FB-TF-FALSE-qzx")]),
+        ("ordering", {"positions": [1, 0, 2, 3]}, None),
+    ],
+)
+def test_each_choice_carries_its_own_feedback(type_name, response, expected):
+    qtype = get_type(type_name)
+    lines = qtype.answer_view(DEFINITIONS[type_name], response)
+    if expected is None:  # no per-answer feedback: the lines alone
+        expected = [(line, "") for line in qtype.response_view(DEFINITIONS[type_name], response)]
+    assert lines == expected

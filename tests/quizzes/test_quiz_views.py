@@ -6,6 +6,7 @@ from html import unescape
 from unittest.mock import patch
 
 import pytest
+from bs4 import BeautifulSoup
 from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
@@ -13,6 +14,7 @@ from wagtail.images.tests.utils import get_test_image_file
 from courses.models import CourseIndexPage, CoursePage, LessonPage
 from quizzes import services
 from quizzes.models import Attempt, QuizPage
+from quizzes.question_types import get_type
 from tests.quizzes.quiz_factories import (
     DEFINITIONS,
     SECRET_MARKERS,
@@ -353,3 +355,48 @@ def test_the_course_and_lesson_outlines_show_the_quiz_and_mark_it_done(
     item = re.search(rf"<li><a href=\"{quiz.url}\">.*?</li>", outline, re.S).group(0)
     assert "Done" in item
     assert "You have passed this quiz." in main(learner_client.get(quiz.url))
+
+
+# --- scoring rules and feedback beside each choice ---------------------------------------------
+
+
+def test_the_quiz_page_states_how_each_question_type_is_scored(learner_client, course):
+    quiz = make_quiz(
+        course,
+        [make_question("multiple_response"), make_question("ordering")],
+        title="Rules first",
+    )
+    page = main(learner_client.get(quiz.url))
+    assert "How each question is scored" in page
+    for type_name in ("multiple_response", "ordering"):
+        assert get_type(type_name).scoring_rule in page
+    assert get_type("single_choice").scoring_rule not in page  # only the types it asks
+
+
+def test_the_attempt_page_states_the_rules_of_its_questions(learner_client, course):
+    quiz = make_quiz(course, [make_question("multiple_response")], title="Rules again")
+    attempt = start(learner_client, quiz)
+    page = main(learner_client.get(f"/quizzes/attempts/{attempt.pk}/"))
+    assert get_type("multiple_response").scoring_rule in page
+    assert page.index("How each question is scored") < page.index("<form")
+
+
+def test_feedback_on_each_choice_is_shown_beside_it(learner_client, course):
+    # One right and one wrong choice: each choice's feedback next to it, not in a loose list.
+    quiz = make_quiz(course, [make_question("multiple_response")], title="Beside")
+    attempt = start(learner_client, quiz)
+    aq = attempt.questions.get()
+    positions = {index: str(position) for position, index in enumerate(aq.option_order)}
+    learner_client.post(
+        f"/quizzes/attempts/{attempt.pk}/submit/", {"q1": [positions[0], positions[2]]}
+    )
+    html = learner_client.get(f"/quizzes/attempts/{attempt.pk}/result/").content.decode()
+    answers = BeautifulSoup(html, "html.parser").select("ul.result__answer > li")
+    beside = {
+        li.find(string=True, recursive=False).strip(): li.find(class_="result__choice-feedback")
+        for li in answers
+    }
+    assert set(beside) == {"Mismatched earrings", "A signed model release"}
+    assert "FB-MR-A-qzx" in beside["Mismatched earrings"].get_text()
+    assert "FB-MR-C-qzx" in beside["A signed model release"].get_text()
+    assert html.count("FB-MR-A-qzx") == 1  # not repeated in a list of its own
