@@ -6,6 +6,8 @@ from wagtail.models import Page
 
 from courses.models import CoursePage, LessonPage
 
+from .search_results import search_hits
+
 SEARCH_PAGE_SIZE = 10
 
 
@@ -16,4 +18,10 @@ def search(request):
     if query:
         pages = Page.objects.live().public().type(CoursePage, LessonPage).specific().search(query)
         results = Paginator(pages, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "search/search.html", {"query": query, "results": results})
+    context = {
+        "query": query,
+        "results": results,
+        "hits": search_hits(results.object_list, query),
+        "hide_header_search": True,  # the page's own search box is the one to use here
+    }
+    return render(request, "search/search.html", context)

@@ -1,5 +1,7 @@
 """Wagtail search across live courses and lessons."""
 
+import json
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -41,3 +43,104 @@ def test_no_results_message(client, make_course):
     make_course("Something", lessons=0)
     body = client.get("/search/", {"query": "zzzzqqq"}).content.decode()
     assert "Nothing matched" in body
+
+
+def results_of(response) -> list[dict]:
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(response.content, "html.parser")
+    return [
+        {
+            "title": item.find("h3").get_text(strip=True),
+            "kind": " ".join(item.find(class_="search-result__kind").get_text().split()),
+            "course_link": (item.find(class_="search-result__kind").find("a") or {}).get("href"),
+            "snippet": item.find(class_="search-result__snippet"),
+        }
+        for item in page.select("li.search-result")
+    ]
+
+
+def test_each_result_says_what_it_is_and_whose_lesson(client, make_course):
+    from courses.models import LessonPage
+
+    course = make_course("Provenance audits", lessons=1, skills=())
+    lesson = LessonPage.objects.child_of(course).get()
+    lesson.summary = "Provenance of the frames you receive"
+    lesson.save_revision().publish()
+    hits = {r["title"]: r for r in results_of(client.get("/search/", {"query": "provenance"}))}
+    assert hits["Provenance audits"]["kind"] == "Course"
+    assert hits[lesson.title]["kind"] == "Lesson in Provenance audits"
+    assert hits[lesson.title]["course_link"] == course.url
+
+
+def test_a_hit_quotes_the_passage_that_mentions_the_search(client, make_course):
+    # The top hit for "bias" once showed a summary that never mentioned bias.
+    from courses.models import LessonPage
+
+    course = make_course(
+        "Detecting bias",
+        lessons=1,
+        skills=(),
+        description="<p>Who is shown, and who is not: representation <b>bias</b> in datasets.</p>",
+    )
+    course.summary = "Read generated media critically."  # not a word of what was searched
+    course.save_revision().publish()
+    lesson = LessonPage.objects.child_of(course).get()
+    mention = "Then sampling <i>biases</i> & <script>x</script>."
+    lesson.body = json.dumps(
+        [
+            {"type": "heading", "value": {"text": "Section one", "level": "h2"}},
+            {"type": "paragraph", "value": "<p>" + "Opening words. " * 30 + mention + "</p>"},
+        ]
+    )
+    lesson.save_revision().publish()
+    hits = {r["title"]: r for r in results_of(client.get("/search/", {"query": "Bias"}))}
+    course_snippet = hits["Detecting bias"]["snippet"]
+    assert "representation bias in datasets" in course_snippet.get_text()
+    assert [m.get_text() for m in course_snippet.find_all("mark")] == ["bias"]
+    lesson_snippet = hits[lesson.title]["snippet"]
+    assert lesson_snippet.get_text().startswith("… ")  # cut from the middle of the body
+    assert [m.get_text() for m in lesson_snippet.find_all("mark")] == ["biases"]
+    assert lesson_snippet.find("script") is None and lesson_snippet.find("i") is None
+
+
+def test_snippets_escape_and_survive_any_query():
+    from home.search_results import query_terms, snippet
+
+    texts = ["A <b>bold</b> claim (with brackets) about [regex] and bias."]
+    html = str(snippet(texts, query_terms('bias) ( [ * " <mark>')))
+    assert "<b>" not in html and "&lt;b&gt;" in html
+    assert "<mark>bias</mark>" in html and "<mark>mark" not in html
+    assert str(snippet(["Nothing relevant here."], ["absent"])) == "Nothing relevant here."
+    assert str(snippet([], ["bias"])) == ""
+
+
+def test_the_search_page_has_one_search_box(client):
+    body = client.get("/search/", {"query": "anything"}).content.decode()
+    assert body.count('type="search"') == 1
+    assert 'id="search-query"' in body  # the page's own, with its visible label
+    assert client.get("/courses/").content.decode().count('type="search"') == 1  # the header's
+
+
+def test_the_home_page_names_the_site_once(client):
+    from bs4 import BeautifulSoup
+
+    title = BeautifulSoup(client.get("/").content, "html.parser").title.get_text(strip=True)
+    assert title == "Lineage"
+    courses = BeautifulSoup(client.get("/courses/").content, "html.parser")
+    assert courses.title.get_text(strip=True).endswith(" · Lineage")
+
+
+def test_search_queries_do_not_grow_with_lesson_hits(client, make_course):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (2, 9):
+        make_course(f"Quokka{size}", lessons=size, skills=())
+        client.get("/search/", {"query": f"Quokka{size}"})
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/search/", {"query": f"Quokka{size}"})
+        assert len(results_of(response)) == size + 1
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1], counts
