@@ -53,8 +53,12 @@ def stream_text(value) -> list[str]:
     return texts
 
 
+BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|div|blockquote|figcaption)>|<br\s*/?>", re.IGNORECASE)
+
+
 def plain_text(value: str) -> str:
-    return " ".join(html.unescape(strip_tags(value or "")).split())
+    """Rich text as words: a block's end is a space, so list items don't run together."""
+    return " ".join(html.unescape(strip_tags(BLOCK_END.sub(" ", value or ""))).split())
 
 
 def page_texts(page: Page) -> list[str]:

@@ -105,8 +105,11 @@ def test_a_hit_quotes_the_passage_that_mentions_the_search(client, make_course):
 
 
 def test_snippets_escape_and_survive_any_query():
-    from home.search_results import query_terms, snippet
+    from home.search_results import plain_text, query_terms, snippet
 
+    assert (
+        plain_text("<ul><li>One.</li><li>Two &amp; <b>three</b>.</li></ul>") == "One. Two & three."
+    )
     texts = ["A <b>bold</b> claim (with brackets) about [regex] and bias."]
     html = str(snippet(texts, query_terms('bias) ( [ * " <mark>')))
     assert "<b>" not in html and "&lt;b&gt;" in html
