@@ -78,6 +78,8 @@ class Credential(models.Model):
     visibility = models.CharField(
         max_length=12, choices=Visibility.choices, default=Visibility.ACHIEVEMENT
     )
+    # 128 random bits of this credential: the badge subject's opaque urn:uuid (ob3.py). Badges
+    # signed before issue 12 published it as the salt of an email hash (docs/security.md).
     subject_salt = models.CharField(max_length=32, default=new_subject_salt, editable=False)
     status_list_index = models.PositiveIntegerField(unique=True)
 

@@ -188,7 +188,7 @@ def _set(document: dict, path: tuple, value) -> None:
 TAMPERING = {
     "course title": (("credentialSubject", "achievement", "name"), "Something else"),
     "criteria": (("credentialSubject", "achievement", "criteria", "narrative"), "Nothing"),
-    "holder hash": (("credentialSubject", "identifier", 0, "identityHash"), "sha256$" + "0" * 64),
+    "holder id": (("credentialSubject", "id"), "urn:uuid:00000000-0000-4000-8000-000000000000"),
     "issuer name": (("issuer", "name"), "Another issuer"),
     "valid from": (("validFrom",), "2020-01-01T00:00:00Z"),
     "status index": (("credentialStatus", "statusListIndex"), "99999"),
