@@ -95,6 +95,7 @@ def server_env(*, port: int = PORT) -> dict[str, str]:
         "LINEAGE_BENCH_BASELINE": "true",
         "STATIC_ROOT": str(WORK / "static"),
         "MEDIA_ROOT": str(WORK / "media"),
+        "LINEAGE_PRIVATE_ROOT": str(WORK / "private"),
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),

@@ -1,6 +1,7 @@
 """Learner actions: enrol, withdraw, complete a step, the dashboard and the xAPI export.
 
-Views stay thin: they check the method and the object, call a service, and redirect.
+Views stay thin: they check the method, the object and the page's view restrictions (as
+Wagtail would serve the page), call a service, and redirect.
 """
 
 import json
@@ -12,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Page
 
+from lms.page_privacy import page_denial
 from lms.sites import uses_wagtail_site
 
 from . import dashboard as dashboard_queries
@@ -27,6 +29,8 @@ def _live_course(course_id: int) -> CoursePage:
 @require_POST
 def enrol(request, course_id: int):
     course = _live_course(course_id)
+    if denied := page_denial(request, course):
+        return denied
     try:
         services.enrollment_create(user=request.user, course=course)
     except services.EnrollmentError as error:
@@ -41,6 +45,8 @@ def enrol(request, course_id: int):
 def withdraw(request, course_id: int):
     course = _live_course(course_id)
     enrollment = get_object_or_404(Enrollment.objects.active(), user=request.user, course=course)
+    if denied := page_denial(request, course):
+        return denied
     if request.method == "POST":
         services.enrollment_withdraw(enrollment=enrollment)
         messages.success(
@@ -57,6 +63,8 @@ def complete_step(request, step_id: int):
     step = get_object_or_404(Page.objects.live(), pk=step_id).specific
     if not getattr(step, "learner_can_mark_complete", False):
         raise Http404("This step can't be marked complete by hand.")
+    if denied := page_denial(request, step):
+        return denied
     try:
         services.step_complete(user=request.user, step=step)
     except services.StepError as error:

@@ -5,14 +5,22 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter
 
+from lms.page_privacy import unmet_restriction
+
 from . import admin_views, reports, services
 from .models import LessonPage
 
 
 @hooks.register("before_serve_page")
 def record_lesson_view(page, request, serve_args, serve_kwargs):
-    """Add "viewed" to an enrolled learner's record (at most once a day; usually no query)."""
-    if isinstance(page, LessonPage) and request.user.is_authenticated:
+    """Add "viewed" to an enrolled learner's record (at most once a day; usually no query).
+
+    This hook runs before Wagtail checks the page's view restrictions, so it checks them
+    itself: a visitor turned away (login or password form) has not viewed the lesson.
+    """
+    if not isinstance(page, LessonPage) or not request.user.is_authenticated:
+        return
+    if unmet_restriction(request, page) is None:
         services.lesson_view_record(user=request.user, lesson=page)
 
 

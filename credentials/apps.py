@@ -6,4 +6,5 @@ class CredentialsConfig(AppConfig):
     verbose_name = "Credentials"
 
     def ready(self):
-        from . import receivers, views  # noqa: F401  (course_completed; the dashboard section)
+        # course_completed; the dashboard section; the private-files check
+        from . import checks, receivers, views  # noqa: F401

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from .storage import private_storage
+
 # 20 random bytes = 160 bits from `secrets`, URL-safe: not sequential, not a UUID.
 PUBLIC_ID_BYTES = 20
 
@@ -76,13 +78,16 @@ class Credential(models.Model):
     visibility = models.CharField(
         max_length=12, choices=Visibility.choices, default=Visibility.ACHIEVEMENT
     )
+    # 128 random bits of this credential: the badge subject's opaque urn:uuid (ob3.py). Badges
+    # signed before issue 12 published it as the salt of an email hash (docs/security.md).
     subject_salt = models.CharField(max_length=32, default=new_subject_salt, editable=False)
     status_list_index = models.PositiveIntegerField(unique=True)
 
     valid_from = models.DateTimeField(null=True, blank=True)
     expires_on = models.DateField(null=True, blank=True)
     issued_at = models.DateTimeField(null=True, blank=True)
-    pdf = models.FileField(upload_to="credentials/", blank=True)
+    # Private: the PDF names the holder whatever the verification link shows (storage.py).
+    pdf = models.FileField(upload_to="credentials/", storage=private_storage, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     badge = models.JSONField(null=True, blank=True, help_text="The signed OpenBadgeCredential.")
 

@@ -8,9 +8,9 @@ against the official 1EdTech AchievementCredential JSON Schema.
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -21,7 +21,9 @@ from .jsonld_loader import JSONLD_DIR, OB_V3P0_CONTEXT_URL, VC_V2_CONTEXT_URL
 OB3_CONTEXT = [VC_V2_CONTEXT_URL, OB_V3P0_CONTEXT_URL]
 SCHEMA_FILE = JSONLD_DIR / "achievementcredential.schema.json"
 
-_IDENTITY_HASH = re.compile(r"^sha256\$[0-9a-f]{64}$")
+_SUBJECT_ID = re.compile(
+    r"^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
+)
 
 
 def format_datetime_z(value: datetime) -> str:
@@ -34,24 +36,24 @@ def format_datetime_z(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def hash_email_identity(email: str, salt: str) -> str:
-    """Return the OB 3.0 ``identityHash`` (``sha256$<hex>``) of an email address with a salt.
+def opaque_subject_id(random_hex: str) -> str:
+    """The subject's ``id``: a ``urn:uuid`` made from 128 random bits of this one credential.
 
-    The address is stripped and lower-cased first (email addresses are compared
-    case-insensitively in practice); the salt is appended as the spec describes.
+    Never derived from the person (no email hash, no account id): a third party can't tie a
+    credential shown without a name to an email address, nor two credentials to each other.
     """
-    normalised = email.strip().lower()
-    return "sha256$" + hashlib.sha256((normalised + salt).encode("utf-8")).hexdigest()
+    return f"urn:uuid:{uuid.UUID(hex=random_hex, version=4)}"
 
 
 @dataclass(frozen=True)
 class AchievementCredentialData:
     """Everything needed to build one unsigned OpenBadgeCredential.
 
-    ``subject_identifier`` is an OB 3.0 identityHash of the learner's email (see
-    :func:`hash_email_identity`) salted with ``subject_salt``. ``subject_name`` is published in
-    clear text and must only be set when the learner consented. ``skills`` become the
-    achievement's ``tag`` keywords. ``image`` is the achievement image URL.
+    ``subject_id`` is an opaque ``urn:uuid`` (see :func:`opaque_subject_id`): OB 3.0 asks for
+    the subject's ``id`` or an ``identifier``, and no email-derived identifier is published.
+    ``subject_name`` is published in clear text and must only be set when the learner
+    consented. ``skills`` become the achievement's ``tag`` keywords. ``image`` is the
+    achievement image URL.
     """
 
     credential_id: str
@@ -62,8 +64,7 @@ class AchievementCredentialData:
     achievement_name: str
     achievement_description: str
     criteria_narrative: str
-    subject_identifier: str
-    subject_salt: str
+    subject_id: str
     valid_from: datetime
     status_list_credential_url: str
     status_list_index: int
@@ -76,8 +77,8 @@ class AchievementCredentialData:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "skills", tuple(self.skills))
-        if not _IDENTITY_HASH.match(self.subject_identifier):
-            raise ValueError("subject_identifier must be 'sha256$' + 64 lowercase hex digits")
+        if not _SUBJECT_ID.match(self.subject_id):
+            raise ValueError("subject_id must be an opaque 'urn:uuid:' (a version 4 UUID)")
         if isinstance(self.status_list_index, bool) or self.status_list_index < 0:
             raise ValueError("status_list_index must be a non-negative integer")
         format_datetime_z(self.valid_from)
@@ -98,27 +99,20 @@ def build_status_entry(status_list_credential_url: str, index: int) -> dict[str,
     }
 
 
-def _identifiers(data: AchievementCredentialData) -> list[dict[str, Any]]:
-    identifiers: list[dict[str, Any]] = [
-        {
-            "type": "IdentityObject",
-            "hashed": True,
-            "identityHash": data.subject_identifier,
-            "identityType": "emailAddress",
-            "salt": data.subject_salt,
-        }
-    ]
+def _subject(data: AchievementCredentialData) -> dict[str, Any]:
+    subject: dict[str, Any] = {"id": data.subject_id, "type": ["AchievementSubject"]}
     if data.subject_name:
         # AchievementSubject has no name property; OB 3.0 carries names as identityType "name".
-        identifiers.append(
+        subject["identifier"] = [
             {
                 "type": "IdentityObject",
                 "hashed": False,
                 "identityHash": data.subject_name,
                 "identityType": "name",
             }
-        )
-    return identifiers
+        ]
+    subject["achievement"] = _achievement(data)
+    return subject
 
 
 def _achievement(data: AchievementCredentialData) -> dict[str, Any]:
@@ -162,11 +156,7 @@ def build_achievement_credential(data: AchievementCredentialData) -> dict[str, A
     if data.valid_until is not None:
         credential["validUntil"] = format_datetime_z(data.valid_until)
     credential["name"] = data.achievement_name
-    credential["credentialSubject"] = {
-        "type": ["AchievementSubject"],
-        "identifier": _identifiers(data),
-        "achievement": _achievement(data),
-    }
+    credential["credentialSubject"] = _subject(data)
     credential["credentialStatus"] = build_status_entry(
         data.status_list_credential_url, data.status_list_index
     )

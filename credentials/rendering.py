@@ -13,7 +13,7 @@ from django.utils import timezone
 from .data_integrity import sign_eddsa_rdfc_2022
 from .issuer import active_signing_key, pdf_identity
 from .models import Credential
-from .ob3 import AchievementCredentialData, build_achievement_credential, hash_email_identity
+from .ob3 import AchievementCredentialData, build_achievement_credential, opaque_subject_id
 from .pdf import CertificateData, certificate_writer
 from .pdf_signing import sign_pdf
 
@@ -45,7 +45,6 @@ def badge_data(credential: Credential, *, issuer_id: str) -> AchievementCredenti
     if credential.expires_on:
         valid_until = datetime.combine(credential.expires_on, time.max.replace(microsecond=0))
         valid_until = valid_until.replace(tzinfo=UTC)
-    email = credential.user.email if credential.user else ""
     return AchievementCredentialData(
         credential_id=f"{settings.LINEAGE_BASE_URL}/credentials/{credential.public_id}",
         issuer_id=issuer_id,
@@ -58,8 +57,7 @@ def badge_data(credential: Credential, *, issuer_id: str) -> AchievementCredenti
         criteria_narrative=criteria_narrative(snapshot),
         achievement_version=snapshot["edition"],
         skills=tuple(credential.skills),
-        subject_identifier=hash_email_identity(email, credential.subject_salt),
-        subject_salt=credential.subject_salt,
+        subject_id=opaque_subject_id(credential.subject_salt),
         subject_name=(
             credential.printed_name if credential.visibility == Credential.Visibility.FULL else None
         ),

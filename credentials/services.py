@@ -14,7 +14,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -132,9 +131,11 @@ def credential_issue(*, credential_id: int) -> Credential | None:
         if status != Credential.Status.PENDING:
             return None
         # Same name on every attempt: a retry replaces its own file, never leaves an orphan.
-        if default_storage.exists(name):
-            default_storage.delete(name)
-        stored = default_storage.save(name, ContentFile(pdf_bytes))
+        # The private storage (the field's), never the public media one.
+        storage = credential.pdf.storage
+        if storage.exists(name):
+            storage.delete(name)
+        stored = storage.save(name, ContentFile(pdf_bytes))
         credential.pdf.name = stored
         credential.pdf_sha256 = hashlib.sha256(pdf_bytes).hexdigest()
         credential.badge = badge

@@ -376,10 +376,14 @@ def issuer_for(keys: IssuerKeys, document: dict[str, Any] | None) -> dict[str, A
 
 
 def badge_is_publishable(credential: Credential) -> bool:
-    """Whether the signed badge may be served publicly: it names the holder only if allowed."""
+    """Whether the signed badge may be served publicly: it identifies the holder only if allowed.
+
+    Without the name, the subject may carry no identifier at all: not the name (a badge
+    signed while they showed it), nor an email hash with its salt (badges signed before
+    issue 12), which lets anyone confirm a guessed address. New badges carry neither.
+    """
     if not credential.badge or credential.visibility == Credential.Visibility.OFF:
         return False
     if credential.visibility == Credential.Visibility.FULL:
         return True
-    identifiers = credential.badge.get("credentialSubject", {}).get("identifier", [])
-    return not any(isinstance(i, dict) and i.get("identityType") == "name" for i in identifiers)
+    return not credential.badge.get("credentialSubject", {}).get("identifier")

@@ -201,12 +201,16 @@ def certificate_pdf(request, public_id: str):
         handle = credential.pdf.open("rb")
     except FileNotFoundError as error:
         raise Http404("The certificate file is missing.") from error
-    return FileResponse(
+    response = FileResponse(
         handle,
         as_attachment=True,
         filename=_filename(credential, "certificate", "pdf"),
         content_type="application/pdf",
     )
+    # The file is private (credentials/storage.py): this view is its only way out, and it
+    # always goes out as a download, never sniffed into something else.
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @never_cache

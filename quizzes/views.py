@@ -1,7 +1,8 @@
 """Taking a quiz: start, answer, submit, see the result. No JavaScript needed.
 
-Views stay thin: they find the learner's own object (anyone else's is a 404), call a service,
-and redirect, or redisplay the form with an error summary when answers can't be read.
+Views stay thin: they find the learner's own object (anyone else's is a 404), answer as the
+quiz page would when its view restrictions turn the learner away, call a service, and
+redirect, or redisplay the form with an error summary when answers can't be read.
 """
 
 from django.contrib import messages
@@ -10,6 +11,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+
+from lms.page_cache import view_restrictions_exist
+from lms.page_privacy import page_denial
 
 from . import forms, services
 from .models import Attempt, QuizPage
@@ -42,6 +46,8 @@ def _attempt_page(request, attempt: Attempt, data=None, errors=None):
 @require_POST
 def start(request, quiz_id: int):
     quiz = get_object_or_404(QuizPage.objects.live(), pk=quiz_id)
+    if denied := page_denial(request, quiz):
+        return denied
     try:
         attempt = services.attempt_start(user=request.user, quiz=quiz)
     except services.AttemptError as error:
@@ -53,6 +59,8 @@ def start(request, quiz_id: int):
 @login_required
 def attempt(request, attempt_id: int):
     attempt = _own_attempt(request, attempt_id)
+    if denied := page_denial(request, attempt.quiz):
+        return denied
     if not attempt.is_open:
         return redirect("quizzes:result", attempt_id=attempt.pk)
     if is_late(attempt, timezone.now()):
@@ -69,7 +77,11 @@ def attempt(request, attempt_id: int):
 @require_POST
 def submit(request, attempt_id: int):
     # Ownership is checked by the query that locks the attempt (one query, not two); the
-    # rarer paths below load the attempt again for the page they show.
+    # rarer paths below load the attempt again for the page they show. The quiz is loaded
+    # for its view restrictions only on a site where some page has one.
+    if view_restrictions_exist():
+        if denied := page_denial(request, _own_attempt(request, attempt_id).quiz):
+            return denied
     try:
         services.attempt_submit(attempt=attempt_id, owner=request.user, data=request.POST)
     except Attempt.DoesNotExist:
@@ -92,6 +104,8 @@ def submit(request, attempt_id: int):
 @login_required
 def result(request, attempt_id: int):
     attempt = _own_attempt(request, attempt_id)
+    if denied := page_denial(request, attempt.quiz):
+        return denied
     if attempt.is_open:
         return redirect("quizzes:attempt", attempt_id=attempt.pk)
     quiz = attempt.quiz

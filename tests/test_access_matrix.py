@@ -8,6 +8,11 @@ their projects (``is_framework_pattern``); the project's views registered in the
 
 Each request runs in a savepoint that is rolled back, so POSTs (enrol, withdraw, revoke, ...)
 leave the world as it was for the next role, and the whole table builds its objects once.
+
+The learner's actions on a page (``ACTS_ON_PAGE``) are walked again with the course behind
+each kind of Wagtail view restriction: every role must get from the action what it gets from
+the page itself (the login page, the password form), so nothing is done to a page, or read
+from it, by someone the page turns away.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from wagtail.models import Page, PageViewRestriction
 
 from courses import services as course_services
 from courses.models import LessonPage
@@ -36,6 +42,7 @@ pytestmark = [pytest.mark.django_db]
 ROLES = ("anonymous", "owner", "learner_b", "instructor", "other_instructor", "employer", "admin")
 LOGIN = "login"  # a redirect to a login page (the site's or the admin's)
 DENIED = "denied"  # Wagtail's "no permission": a redirect to the admin dashboard
+PASSWORD = "password form"  # Wagtail's form for a password-protected page
 
 # Object arguments: a pattern taking any of these names an object and needs a row.
 OBJECT_ARGS = {
@@ -299,17 +306,25 @@ def world(make_course, admin_user, django_capture_on_commit_callbacks, monkeypat
 def outcome_of(response) -> object:
     if response.status_code == 302 and "login" in response.url:
         return LOGIN
+    templates = getattr(response, "templates", [])
+    if any(t.name == "wagtailcore/password_required.html" for t in templates):
+        return PASSWORD
     if response.status_code == 302 and response.url == reverse("wagtailadmin_home"):
         return DENIED
     return response.status_code
 
 
-def request_as(user, method: str, url: str, data) -> object:
-    """One request in a savepoint rolled back afterwards: POSTs change nothing for the next."""
+def request_as(user, method: str, url: str, data, prepare=None) -> object:
+    """One request in a savepoint rolled back afterwards: POSTs change nothing for the next.
+
+    ``prepare(client)`` runs first, in the same savepoint (e.g. to enter a page's password).
+    """
     client = Client()
     if user is not None:
         client.force_login(user)
     with transaction.atomic():
+        if prepare is not None:
+            prepare(client)
         try:
             response = getattr(client, method)(url, data or {})
         except Exception as error:  # noqa: BLE001 - a crash is an outcome to report
@@ -345,3 +360,80 @@ def test_instructors_who_may_revoke_reach_only_their_own_courses_credentials(wor
         url = url_for(name, world)
         assert request_as(users["instructor"], "get", url, None) == 200
         assert request_as(users["other_instructor"], "get", url, None) == 404
+
+
+# --- The same actions on restricted pages ----------------------------------------------------
+
+# Each learner action and the page it acts on (the world's argument naming that page).
+ACTS_ON_PAGE = {
+    "courses:enrol": "course",
+    "courses:withdraw": "course",
+    "courses:complete_step": "lesson",
+    "quizzes:start": "quiz",
+    "quizzes:attempt": "quiz",
+    "quizzes:submit": "quiz",
+    "quizzes:result": "quiz",
+}
+# name -> (restriction type, roles in its group, roles that entered its password)
+RESTRICTIONS = {
+    "login": (PageViewRestriction.LOGIN, (), ()),
+    "groups, the owner in": (PageViewRestriction.GROUPS, ("owner",), ()),
+    "groups, the owner out": (PageViewRestriction.GROUPS, ("learner_b",), ()),
+    "password, entered by the owner": (PageViewRestriction.PASSWORD, (), ("owner",)),
+    "password, entered by nobody": (PageViewRestriction.PASSWORD, (), ()),
+}
+LEARNER_APPS = ("courses:", "quizzes:")
+
+
+def test_every_learner_action_on_a_page_is_walked_with_restrictions():
+    learner_actions = {name for name in ROWS if name.startswith(LEARNER_APPS)}
+    assert learner_actions == set(ACTS_ON_PAGE)
+
+
+def restricted_expectation(name: str, role: str, page_outcome) -> object:
+    """What an action must answer: what the page answers, unless it answers sooner.
+
+    Signing in comes first (an anonymous visitor is sent to log in), and someone else's
+    attempt or enrolment stays a 404 (it reveals nothing, restricted or not).
+    """
+    unrestricted = ROWS[name].expected[role]
+    if role == "anonymous" or unrestricted == 404:
+        return unrestricted
+    return page_outcome if page_outcome in (LOGIN, PASSWORD) else unrestricted
+
+
+@pytest.mark.parametrize("restriction_name", RESTRICTIONS)
+def test_actions_on_a_restricted_course_answer_as_its_pages_do(world, restriction_name):
+    kind, members, entered = RESTRICTIONS[restriction_name]
+    users, args = world["users"], world["args"]
+    course = Page.objects.get(pk=args["course"])
+    restriction = PageViewRestriction.objects.create(
+        page=course, restriction_type=kind, password="premiere"
+    )
+    if members:
+        group = Group.objects.create(name="Crew")
+        group.user_set.add(*(users[role] for role in members))
+        restriction.groups.add(group)
+    password_form = reverse(
+        "wagtailcore_authenticate_with_password", args=[restriction.pk, course.pk]
+    )
+
+    def enter_password(client):
+        client.post(password_form, {"password": "premiere", "return_url": "/"})
+
+    wrong = []
+    for role in ROLES:
+        prepare = enter_password if role in entered else None
+        page_outcomes = {
+            key: request_as(users[role], "get", Page.objects.get(pk=args[key]).url, None, prepare)
+            for key in set(ACTS_ON_PAGE.values())
+        }
+        for name, page_key in ACTS_ON_PAGE.items():
+            row = ROWS[name]
+            expected = restricted_expectation(name, role, page_outcomes[page_key])
+            got = request_as(users[role], row.method, url_for(name, world), row.data, prepare)
+            if got != expected:
+                wrong.append(
+                    f"{name} as {role} ({restriction_name}): expected {expected}, got {got}"
+                )
+    assert not wrong, "\n".join(wrong)

@@ -1,8 +1,9 @@
 """The backup runbook works: dump, restore elsewhere, and every credential still verifies.
 
 Follows docs/operations.md: `pg_dump -Fc` of the database, a tar of LINEAGE_KEY_DIR (modes
-kept) and of the media files, `pg_restore` into a scratch database, then
-`manage.py credentials_verify_all` run as a fresh process against only the restored copies.
+kept), of the media files and of the private files (certificate PDFs), `pg_restore` into a
+scratch database, then `manage.py credentials_verify_all` run as a fresh process against only
+the restored copies.
 """
 
 import os
@@ -75,8 +76,10 @@ def scratch_database():
     pg("dropdb", "--if-exists", "--force", name)
 
 
-def verify_all(database: str, keys: Path, media: Path) -> subprocess.CompletedProcess:
-    """A fresh process that sees only the restored database, keys and media (no cache)."""
+def verify_all(
+    database: str, keys: Path, media: Path, private: Path
+) -> subprocess.CompletedProcess:
+    """A fresh process that sees only the restored database, keys and files (no cache)."""
     db = connection.settings_dict
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "SENTRY_DSN"}}
     env.update(
@@ -87,6 +90,7 @@ def verify_all(database: str, keys: Path, media: Path) -> subprocess.CompletedPr
         ),
         LINEAGE_KEY_DIR=str(keys),
         MEDIA_ROOT=str(media),
+        LINEAGE_PRIVATE_ROOT=str(private),
         LINEAGE_BASE_URL=settings.LINEAGE_BASE_URL,
     )
     return subprocess.run(
@@ -110,7 +114,7 @@ def test_dump_and_restore_keep_every_credential_verifiable(
     revoked = revoke(issue())
     assert {kept.status, revoked.status} == {"issued", "revoked"}
 
-    # Back up, as the runbook says: the database, the key folder, the media files.
+    # Back up, as the runbook says: the database, the key folder, the media and private files.
     dump = tmp_path / "lineage.dump"
     pg(
         "pg_dump",
@@ -122,21 +126,28 @@ def test_dump_and_restore_keep_every_credential_verifiable(
     )
     backups = tmp_path / "backup"
     backups.mkdir()
-    for source, archive in ((own_keys, "keys.tar.gz"), (Path(settings.MEDIA_ROOT), "media.tar.gz")):
+    folders = {
+        "keys.tar.gz": own_keys,
+        "media.tar.gz": Path(settings.MEDIA_ROOT),
+        "private.tar.gz": Path(settings.LINEAGE_PRIVATE_ROOT),
+    }
+    for archive, source in folders.items():
         with tarfile.open(backups / archive, "w:gz") as tar:
             tar.add(source, arcname=".")
 
     # Restore into a scratch database and folders of their own.
     pg("pg_restore", "--no-owner", "--exit-on-error", "-d", scratch_database, str(dump))
-    restored_keys, restored_media = tmp_path / "restored-keys", tmp_path / "restored-media"
-    for archive, target in (("keys.tar.gz", restored_keys), ("media.tar.gz", restored_media)):
+    restored = {archive: tmp_path / f"restored-{archive.split('.')[0]}" for archive in folders}
+    restored_keys = restored["keys.tar.gz"]
+    restored_files = (restored["media.tar.gz"], restored["private.tar.gz"])
+    for archive, target in restored.items():
         with tarfile.open(backups / archive) as tar:
             tar.extractall(target, filter="tar")  # "tar" keeps the modes (not "data")
     private_keys = list(restored_keys.glob("ed25519-*.pem"))
     assert private_keys
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in private_keys)
 
-    result = verify_all(scratch_database, restored_keys, restored_media)
+    result = verify_all(scratch_database, restored_keys, *restored_files)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"{kept.public_id} issued -> valid" in result.stdout
     assert f"{revoked.public_id} revoked -> revoked" in result.stdout
@@ -146,7 +157,7 @@ def test_dump_and_restore_keep_every_credential_verifiable(
     # Without the key backup the same restore does not pass: the check can fail.
     shutil.rmtree(restored_keys)
     restored_keys.mkdir()
-    without_keys = verify_all(scratch_database, restored_keys, restored_media)
+    without_keys = verify_all(scratch_database, restored_keys, *restored_files)
     assert without_keys.returncode != 0
     assert "issuer keys: The private key file" in without_keys.stderr
     assert "File signed by this issuer" in without_keys.stderr

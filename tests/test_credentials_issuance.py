@@ -5,7 +5,6 @@ from unittest import mock
 
 import pytest
 from celery.exceptions import Retry
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
 from courses import services as course_services
@@ -16,6 +15,7 @@ from credentials.issuer import pdf_trust_roots, published_did_documents
 from credentials.keys import resolve_verification_method
 from credentials.models import Credential
 from credentials.pdf_signing import read_embedded_credential, validate_signed_pdf
+from credentials.storage import private_storage
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_completion_issues_one_credential_with_signed_artefacts(complete_course,
     # The JSON proof verifies against the issuer's published key.
     assert verify_eddsa_rdfc_2022(credential.badge, resolve_key=resolve).ok
     # The PDF is signed by our CA, whole file covered, and carries the id and the JSON.
-    pdf = default_storage.open(credential.pdf.name).read()
+    pdf = private_storage().open(credential.pdf.name).read()
     check = validate_signed_pdf(pdf, trust_roots=pdf_trust_roots())
     assert check.authentic, check.problems
     embedded_id, files = read_embedded_credential(pdf)
@@ -65,7 +65,7 @@ def test_issuing_again_is_a_no_op(complete_course):
     assert services.credential_issue(credential_id=credential.pk) is None
     credential.refresh_from_db()
     assert credential.attempts == 1
-    files = default_storage.listdir("credentials")[1]
+    files = private_storage().listdir("credentials")[1]
     assert files.count(f"{credential.public_id}.pdf") == 1
 
 
@@ -93,13 +93,13 @@ def test_failures_retry_with_a_bound_then_fail_visibly(
     assert credential.status == Credential.Status.FAILED
     assert credential.attempts == 5
     assert "signer unavailable" in credential.last_error
-    assert not default_storage.exists(f"credentials/{credential.public_id}.pdf")
+    assert not private_storage().exists(f"credentials/{credential.public_id}.pdf")
     # An admin retries it: issued, one file.
     with django_capture_on_commit_callbacks(execute=True):
         services.credential_retry(credential=credential)
     credential.refresh_from_db()
     assert credential.status == Credential.Status.ISSUED
-    assert default_storage.listdir("credentials")[1].count(f"{credential.public_id}.pdf") == 1
+    assert private_storage().listdir("credentials")[1].count(f"{credential.public_id}.pdf") == 1
 
 
 def test_one_active_credential_per_learner_and_course_is_a_database_rule(complete_course):
@@ -194,7 +194,7 @@ def test_name_change_reissues_and_supersedes(
     assert new.status == Credential.Status.ISSUED
     assert new.printed_name == "Lena Müller-Okafor"
     assert new.completion_id == old.completion_id
-    assert default_storage.exists(old.pdf.name)  # history keeps its file
+    assert private_storage().exists(old.pdf.name)  # history keeps its file
 
 
 def test_unchanged_name_reissues_nothing(complete_course, learner):

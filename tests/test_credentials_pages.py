@@ -7,7 +7,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import segno
-from django.core.files.storage import default_storage
 from django.test import Client
 from django.utils import timezone
 
@@ -16,6 +15,7 @@ from courses.models import LessonPage
 from credentials import services
 from credentials.linkedin import linkedin_add_to_profile_url
 from credentials.models import Credential
+from credentials.storage import private_storage
 
 pytestmark = pytest.mark.django_db
 
@@ -194,7 +194,7 @@ def test_pdf_download_is_the_stored_signed_file(holder, credential):
     assert response["Content-Disposition"].startswith("attachment;")
     assert 'filename="lineage-certificate-cred-1-' in response["Content-Disposition"]
     body = b"".join(response.streaming_content)
-    assert body == default_storage.open(credential.pdf.name).read()
+    assert body == private_storage().open(credential.pdf.name).read()
     assert "no-store" in response["Cache-Control"]
 
 
@@ -207,7 +207,7 @@ def test_open_badge_download_is_the_signed_json(holder, credential):
 
 
 def test_missing_pdf_file_is_not_found(holder, credential):
-    default_storage.delete(credential.pdf.name)
+    private_storage().delete(credential.pdf.name)
     assert holder.get(page_url(credential, "certificate.pdf")).status_code == 404
 
 

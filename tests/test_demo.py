@@ -99,9 +99,8 @@ def demo_credential_state():
 
 
 def test_demo_learner_holds_an_issued_credential():
-    from django.core.files.storage import default_storage
-
     from credentials.models import Credential
+    from credentials.storage import private_storage
 
     call_command("load_demo", stdout=open("/dev/null", "w"))
     learner = get_user_model().objects.get(username="learner")
@@ -110,8 +109,8 @@ def test_demo_learner_holds_an_issued_credential():
     assert credential.course.code == "AIPV-103"
     assert credential.snapshot["course"]["title"] == "Hybrid previs workflows with AI tools"
     assert credential.printed_name == "Lee Marín-Novák"
-    assert credential.pdf and default_storage.exists(credential.pdf.name)
-    assert default_storage.open(credential.pdf.name).read(5) == b"%PDF-"
+    assert credential.pdf and private_storage().exists(credential.pdf.name)
+    assert private_storage().open(credential.pdf.name).read(5) == b"%PDF-"
     assert credential.badge["proof"]
     first = demo_credential_state()
     call_command("load_demo", stdout=open("/dev/null", "w"))

@@ -372,7 +372,8 @@ def test_nothing_uploaded_is_stored(client, issue, settings, django_capture_on_c
     def media_files():
         return {
             os.path.join(root, name)
-            for root, _, files in os.walk(settings.MEDIA_ROOT)
+            for top in (settings.MEDIA_ROOT, settings.LINEAGE_PRIVATE_ROOT)
+            for root, _, files in os.walk(top)
             for name in files
         }
 

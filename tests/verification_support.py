@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core.cache import cache
-from django.core.files.storage import default_storage
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
@@ -17,6 +16,7 @@ from courses import services as course_services
 from courses.models import LessonPage
 from credentials import services
 from credentials.models import Credential
+from credentials.storage import private_storage
 
 HOLDER_NAME = "Lena Müller"
 _titles = itertools.count(1)
@@ -58,7 +58,7 @@ def issue(learner, make_course, django_capture_on_commit_callbacks):
 
 
 def pdf_of(credential: Credential) -> bytes:
-    with default_storage.open(credential.pdf.name) as fh:
+    with private_storage().open(credential.pdf.name) as fh:
         return fh.read()
 
 

@@ -239,9 +239,27 @@ STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
+# Private files (the signed certificate PDFs, which carry the holder's full name) live apart
+# from MEDIA_ROOT and have no URL: only views that check who asks hand them out
+# (credentials/storage.py; docs/deploy.md says how each storage keeps them private).
+LINEAGE_PRIVATE_ROOT = Path(env("LINEAGE_PRIVATE_ROOT", str(BASE_DIR / "var" / "private")))
+
+
+def private_storage_settings(location: Path) -> dict:
+    """The ``STORAGES["private"]`` entry for local files under ``location``."""
+    return {
+        "BACKEND": "credentials.storage.PrivateFileSystemStorage",
+        "OPTIONS": {
+            "location": str(location),
+            "file_permissions_mode": 0o640,
+            "directory_permissions_mode": 0o750,
+        },
+    }
+
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": private_storage_settings(LINEAGE_PRIVATE_ROOT),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

@@ -49,6 +49,8 @@ STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
 )
 
 # Media on S3-compatible storage when a bucket is named (pip install django-storages[s3]).
+# Certificate PDFs stay in STORAGES["private"] (LINEAGE_PRIVATE_ROOT) either way: a private
+# bucket comes with the issue that brings S3 storage (docs/deploy.md).
 if env("AWS_STORAGE_BUCKET_NAME"):
     STORAGES["default"] = {  # noqa: F405
         "BACKEND": "storages.backends.s3.S3Storage",

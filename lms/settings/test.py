@@ -8,7 +8,14 @@ import os
 import uuid
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, CELERY_BROKER_TRANSPORT_OPTIONS, DATABASES, REDIS_URL, env
+from .base import (
+    BASE_DIR,
+    CELERY_BROKER_TRANSPORT_OPTIONS,
+    DATABASES,
+    REDIS_URL,
+    env,
+    private_storage_settings,
+)
 
 DEBUG = False
 SECRET_KEY = "lineage-test-secret"  # noqa: S105 - tests only
@@ -54,9 +61,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media" / TEST_RUN_ID
+LINEAGE_PRIVATE_ROOT = BASE_DIR / "var" / "test-private" / TEST_RUN_ID
 LINEAGE_KEY_DIR = str(BASE_DIR / "var" / "test-keys")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": private_storage_settings(LINEAGE_PRIVATE_ROOT),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -95,6 +95,7 @@ def demo_server(tmp_path_factory):
         DJANGO_SETTINGS_MODULE="lms.settings.dev",
         DATABASE_URL=f"sqlite:///{workdir / 'demo.sqlite3'}",
         MEDIA_ROOT=str(workdir / "media"),
+        LINEAGE_PRIVATE_ROOT=str(workdir / "private"),
         PYTHONUNBUFFERED="1",
     )
     manage = [sys.executable, str(ROOT / "manage.py")]

@@ -13,7 +13,7 @@ from credentials.ob3 import (
     achievement_credential_schema,
     build_achievement_credential,
     format_datetime_z,
-    hash_email_identity,
+    opaque_subject_id,
 )
 from tests.credentials import (
     CREATED,
@@ -85,15 +85,8 @@ def test_credential_shape():
     assert credential["name"] == "Python Basics"
     subject = credential["credentialSubject"]
     assert subject["type"] == ["AchievementSubject"]
-    assert "id" not in subject
+    assert subject["id"] == "urn:uuid:1b4e28ba-2fa1-41d2-883f-0016d3cca427"
     assert subject["identifier"] == [
-        {
-            "type": "IdentityObject",
-            "hashed": True,
-            "identityHash": hash_email_identity("learner@example.com", "s4lt"),
-            "identityType": "emailAddress",
-            "salt": "s4lt",
-        },
         {
             "type": "IdentityObject",
             "hashed": False,
@@ -123,18 +116,17 @@ def test_optional_fields_are_omitted():
     credential = build_achievement_credential(minimal_data())
     assert "validUntil" not in credential
     assert "email" not in credential["issuer"]
-    assert [i["identityType"] for i in credential["credentialSubject"]["identifier"]] == [
-        "emailAddress"
-    ]
+    # Without the name the subject is an opaque id and the achievement, nothing else.
+    assert credential["credentialSubject"].keys() == {"id", "type", "achievement"}
     achievement = credential["credentialSubject"]["achievement"]
     assert not {"version", "tag", "image", "alignment"} & achievement.keys()
 
 
-def test_identity_hash_follows_the_spec_example():
-    # The OB 3.0 IdentityHash definition: 'a@example.com' salted with 'Kosher'.
-    expected = "sha256$b5809d8a92f8858436d7e6b87c12ebc0ae1eac4baecc2c0b913aee2c922ef399"
-    assert hash_email_identity("a@example.com", "Kosher") == expected
-    assert hash_email_identity(" A@Example.COM ", "Kosher") == expected
+def test_the_subject_id_is_an_opaque_version_4_uuid_of_the_credentials_random_bits():
+    assert opaque_subject_id("0" * 32) == "urn:uuid:00000000-0000-4000-8000-000000000000"
+    subject_id = opaque_subject_id("f" * 32)
+    assert subject_id == "urn:uuid:ffffffff-ffff-4fff-bfff-ffffffffffff"
+    sample_data(subject_id=subject_id)  # accepted as it is
 
 
 def test_datetimes_are_utc_with_z():
@@ -152,10 +144,18 @@ def test_datetimes_are_utc_with_z():
         {"valid_from": datetime(2025, 1, 1)},
         {"valid_until": datetime(2020, 1, 1, tzinfo=UTC)},
         {"status_list_index": -1},
-        {"subject_identifier": "learner@example.com"},
-        {"subject_identifier": "md5$0123456789abcdef0123456789abcdef"},
+        {"subject_id": "learner@example.com"},
+        {"subject_id": "sha256$" + "0" * 64},
+        {"subject_id": "urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427"},
     ],
-    ids=["naive-valid-from", "until-before-from", "negative-index", "plain-email", "md5"],
+    ids=[
+        "naive-valid-from",
+        "until-before-from",
+        "negative-index",
+        "plain-email",
+        "email-hash",
+        "time-based-uuid",
+    ],
 )
 def test_invalid_input_is_refused(overrides):
     with pytest.raises(ValueError):
@@ -208,7 +208,8 @@ def test_signed_credential_verifies():
 
 
 def test_tamper_paths_cover_the_whole_credential():
-    assert len(LEAF_PATHS) >= 35
+    assert len(LEAF_PATHS) >= 34  # every field of the fully populated sample
+    assert ("credentialSubject", "id") in LEAF_PATHS
     assert ("credentialSubject", "identifier", 0, "hashed") in LEAF_PATHS
     assert ("credentialStatus", "statusListIndex") in LEAF_PATHS
 

@@ -7,13 +7,13 @@ connection, so the requests really race in PostgreSQL. No request may answer 500
 import threading
 
 import pytest
-from django.core.files.storage import default_storage
 from django.db import close_old_connections, connection
 from django.test import Client
 
 from courses import services as course_services
 from courses.models import CourseCompletion, LearningRecord, LessonPage, StepCompletion
 from credentials.models import Credential
+from credentials.storage import private_storage
 from quizzes import services as quiz_services
 from quizzes.models import Attempt
 from tests.conftest import make_user
@@ -99,7 +99,7 @@ def test_fifty_concurrent_completion_requests_give_one_completion_one_credential
     assert StepCompletion.objects.filter(enrollment__user=learner).count() == 1
     credential = Credential.objects.get(user=learner)
     assert credential.status == Credential.Status.ISSUED
-    assert default_storage.listdir("credentials")[1].count(f"{credential.public_id}.pdf") == 1
+    assert private_storage().listdir("credentials")[1].count(f"{credential.public_id}.pdf") == 1
 
 
 @pytest.mark.parametrize("round_", range(3))  # three fresh races: a lucky ordering can't pass

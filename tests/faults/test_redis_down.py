@@ -20,7 +20,7 @@ from credentials import tasks
 from credentials.models import Credential
 from tests.conftest import PASSWORD
 
-from .throwaway import media_files, wait_for
+from .throwaway import stored_files, wait_for
 
 
 def cache_at(url: str) -> dict:
@@ -57,7 +57,7 @@ def test_course_completed_while_redis_is_down_is_issued_once_redis_is_back(
     lesson = LessonPage.objects.child_of(course).get()
     course_services.enrollment_create(user=learner, course=course)
     client.force_login(learner)
-    before = media_files()
+    before = stored_files()
 
     throwaway_redis.kill()
     with caplog.at_level(logging.WARNING):
@@ -83,7 +83,7 @@ def test_course_completed_while_redis_is_down_is_issued_once_redis_is_back(
     assert Credential.objects.filter(user=learner).count() == 1
     credential.refresh_from_db()
     assert credential.attempts == 1  # the second message found it issued and did nothing
-    assert media_files() - before == {f"credentials/{credential.public_id}.pdf"}
+    assert stored_files() - before == {f"private/credentials/{credential.public_id}.pdf"}
 
 
 @pytest.mark.django_db

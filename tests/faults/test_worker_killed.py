@@ -20,7 +20,7 @@ from credentials import services as credential_services
 from credentials.models import Credential
 from tests.conftest import require_service
 
-from .throwaway import media_files, wait_for
+from .throwaway import stored_files, wait_for
 
 pytestmark = [
     pytest.mark.services,
@@ -42,7 +42,7 @@ def test_worker_killed_mid_issue_issues_exactly_once_with_one_pdf_and_no_orphan(
     worker = start_worker(CREDENTIAL_ISSUE_TEST_DELAY_SECONDS="3")
     course = make_course("Kill -9", lessons=1)
     course_services.enrollment_create(user=learner, course=course)
-    before = media_files()
+    before = stored_files()
     # A real commit: the completion hook enqueues the issue task on Redis.
     course_services.step_complete(user=learner, step=LessonPage.objects.child_of(course).get())
     credential = Credential.objects.get()
@@ -73,4 +73,4 @@ def test_worker_killed_mid_issue_issues_exactly_once_with_one_pdf_and_no_orphan(
     assert Credential.objects.count() == 1
     assert credential.pdf.name == f"credentials/{credential.public_id}.pdf"
     # One PDF and nothing else: no orphan, no partial or temporary file from the killed attempt.
-    assert media_files() - before == {f"credentials/{credential.public_id}.pdf"}
+    assert stored_files() - before == {f"private/credentials/{credential.public_id}.pdf"}

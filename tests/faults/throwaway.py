@@ -203,13 +203,15 @@ class CeleryWorker:
         self.log.close()
 
 
-def media_files() -> set[str]:
-    """Every file under MEDIA_ROOT, relative to it (temporary and partial files included)."""
+def stored_files() -> set[str]:
+    """Every file under MEDIA_ROOT ("media/...") and LINEAGE_PRIVATE_ROOT ("private/..."),
+    temporary and partial files included."""
     from django.conf import settings
 
-    root = settings.MEDIA_ROOT
+    roots = {"media": settings.MEDIA_ROOT, "private": settings.LINEAGE_PRIVATE_ROOT}
     return {
-        os.path.relpath(os.path.join(folder, name), root)
+        os.path.join(label, os.path.relpath(os.path.join(folder, name), root))
+        for label, root in roots.items()
         for folder, _, names in os.walk(root)
         for name in names
     }

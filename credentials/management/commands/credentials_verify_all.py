@@ -11,7 +11,6 @@ Exits non-zero, listing each failure, if anything does not verify (docs/operatio
 
 import json
 
-from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
 from credentials.issuer import active_signing_key, pdf_identity
@@ -38,7 +37,7 @@ class Command(BaseCommand):
                 "json": verify_json(json.dumps(credential.badge).encode(), verifier=holder),
             }
             if credential.pdf:
-                with default_storage.open(credential.pdf.name) as fh:
+                with credential.pdf.open("rb") as fh:
                     verdicts["pdf"] = verify_pdf(fh.read(), verifier=holder)
             else:
                 failures.append(f"{credential.public_id}: the signed PDF is missing")
