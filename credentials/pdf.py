@@ -67,7 +67,9 @@ _LABELS = {
         "issued_on": "Issued",
         "expires_on": "Valid until",
         "no_expiry": "Does not expire",
-        "hours": "Learning time",
+        # The course's estimate, not the time this learner spent (which nobody measured).
+        "hours": "Estimated course length",
+        "about": "About",
         "hour": "hour",
         "hours_unit": "hours",
         "credential_id": "Credential ID",
@@ -155,7 +157,7 @@ def _format_hours(hours: Decimal | float | None, labels: Mapping[str, str]) -> s
         return None
     text = format(value.normalize(), "f")
     unit = labels["hour"] if value == 1 else labels["hours_unit"]
-    return f"{text} {unit}"
+    return f"{labels['about']} {text} {unit}"
 
 
 def _draw_page(c: Canvas, data: CertificateData, labels: Mapping[str, str]) -> None:

@@ -173,10 +173,19 @@ def test_optional_fields(tmp_path):
     data = replace(BASE, hours=None, expires_on=None, skills=(), edition="")
     text = _squash(_run(pdftotext, str(_write(tmp_path, render_certificate_pdf(data))), "-"))
     assert "Does not expire" in text
-    assert "LEARNING TIME" not in text and "SKILLS" not in text
+    assert "COURSE LENGTH" not in text and "SKILLS" not in text
     one = replace(BASE, hours=Decimal("1.0"))
     text = _squash(_run(pdftotext, str(_write(tmp_path, render_certificate_pdf(one))), "-"))
-    assert "1 hour" in text and "1 hours" not in text
+    assert "About 1 hour" in text and "1 hours" not in text
+
+
+def test_hours_are_the_courses_estimate_not_the_learners_time(sample_pdf, tmp_path):
+    # The hours come from the course's estimate: a course finished in 4 seconds must not
+    # read "Learning time 4 hours".
+    pdftotext = require_tool("pdftotext")
+    text = _squash(_run(pdftotext, str(_write(tmp_path, sample_pdf)), "-"))
+    assert "ESTIMATED COURSE LENGTH" in text and "About 12.5 hours" in text
+    assert "LEARNING TIME" not in text
 
 
 def _word_boxes(
