@@ -1,7 +1,8 @@
 """Render a Lineage certificate as a one-page PDF (pure functions: no Django, no database).
 
-The certificate follows the design brief: landscape A4, lots of white space, the learner's name
-largest, the course title second, one thin accent rule, small issuer/date details, the
+The certificate follows the design brief: landscape A4, lots of white space, a ruled border with
+the Lineage mark and the issuer's name at the top, the learner's name largest, the course title
+second with its course code, one thin accent rule, small issuer/date details, the
 verification QR (drawn by segno as vector paths) bottom right with the short URL under it, and
 the credential id in a monospaced face. Every font is an embedded TrueType subset from
 ``credentials/fonts`` (Helvetica is never referenced); text is split into runs by script so
@@ -30,6 +31,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
 
+from .pdf_frame import draw_border, draw_mark
 from .pdf_text import (
     LIST_SEPARATOR,
     MONO,
@@ -62,12 +64,15 @@ _LABELS = {
         "heading": "Certificate of completion",
         "certifies": "This certifies that",
         "completed": "has completed",
+        "course_code": "Course code",
         "skills": "Skills",
         "issued_by": "Issued by",
         "issued_on": "Issued",
         "expires_on": "Valid until",
         "no_expiry": "Does not expire",
-        "hours": "Learning time",
+        # The course's estimate, not the time this learner spent (which nobody measured).
+        "hours": "Estimated course length",
+        "about": "About",
         "hour": "hour",
         "hours_unit": "hours",
         "credential_id": "Credential ID",
@@ -102,6 +107,7 @@ class CertificateData:
     short_verify_url: str
     language: str = "en"
     edition: str = ""
+    course_code: str = ""
 
 
 def _qr_path(data: str) -> tuple[int, str]:
@@ -155,7 +161,7 @@ def _format_hours(hours: Decimal | float | None, labels: Mapping[str, str]) -> s
         return None
     text = format(value.normalize(), "f")
     unit = labels["hour"] if value == 1 else labels["hours_unit"]
-    return f"{text} {unit}"
+    return f"{labels['about']} {text} {unit}"
 
 
 def _draw_page(c: Canvas, data: CertificateData, labels: Mapping[str, str]) -> None:
@@ -163,11 +169,18 @@ def _draw_page(c: Canvas, data: CertificateData, labels: Mapping[str, str]) -> N
     left, right, top, bottom = 72.0, page_w - 72.0, page_h - 68.0, 60.0
     width = right - left
 
-    # Header: a small tracked label and the one thin accent rule.
-    draw_text(c, left, top, labels["heading"].upper(), SANS, 8.5, MUTED, char_space=1.6)
+    # The border; the header: the mark and the issuer's name on the left, what the document
+    # is on the right; then the one thin accent rule.
+    draw_border(c, page_w, page_h)
+    mark = 24.0
+    draw_mark(c, left, top - 7.5, mark)
+    issuer = fit_text(data.issuer_name, SANS_BOLD, width * 0.5, 13, 8)
+    draw_text(c, left + mark + 9, top, issuer.lines[0], SANS_BOLD, issuer.size, INK)
+    heading = labels["heading"].upper()
+    draw_text(c, right, top + 2, heading, SANS, 8.5, MUTED, align="right", char_space=1.6)
     c.setStrokeColor(ACCENT)
     c.setLineWidth(1.25)
-    c.line(left, top - 14, left + 48, top - 14)
+    c.line(left, top - 24, left + 48, top - 24)
 
     # The learner's name (largest), then the course title (second).
     y = 430.0
@@ -191,6 +204,13 @@ def _draw_page(c: Canvas, data: CertificateData, labels: Mapping[str, str]) -> N
             y -= title.size * 1.25
         draw_text(c, left, y, line, SANS, title.size, ACCENT)
     y -= title.size * 0.3
+    if data.course_code:
+        y -= 16
+        label_w = draw_text(
+            c, left, y, labels["course_code"].upper(), SANS, 7, MUTED, char_space=1.2
+        )
+        code = fit_text(data.course_code, MONO, width * 0.5, 9, 6)
+        draw_text(c, left + label_w + 8, y, code.lines[0], MONO, code.size, INK)
 
     skills = LIST_SEPARATOR.join(s.strip() for s in data.skills if s.strip())
     if skills:

@@ -75,6 +75,7 @@ def certificate_data(credential: Credential, *, issued_at: datetime) -> Certific
         credential_id=credential.public_id,
         learner_name=credential.printed_name,
         course_title=snapshot["course"]["title"],
+        course_code=snapshot["course"].get("code", ""),
         skills=tuple(credential.skills),
         hours=snapshot["course"].get("estimated_hours"),
         issued_on=timezone.localdate(issued_at),

@@ -59,6 +59,15 @@ def test_completion_issues_one_credential_with_signed_artefacts(complete_course,
     assert json.loads(files["open-badge-credential.json"]) == credential.badge
 
 
+def test_the_certificate_prints_the_course_code_from_the_snapshot(complete_course, make_course):
+    from credentials.rendering import certificate_data
+
+    complete_course(make_course("Coded course", lessons=1, code="CODE-101"))
+    credential = Credential.objects.get()
+    assert credential.snapshot["course"]["code"] == "CODE-101"
+    assert certificate_data(credential, issued_at=credential.issued_at).course_code == "CODE-101"
+
+
 def test_issuing_again_is_a_no_op(complete_course):
     complete_course()
     credential = Credential.objects.get()

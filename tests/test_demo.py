@@ -41,6 +41,40 @@ def test_load_demo_builds_the_catalogue(client):
     assert flagship.permissions_for_user(instructor).can_edit()
 
 
+def test_demo_courses_have_scripted_covers_with_their_disclosure(client):
+    from bs4 import BeautifulSoup
+
+    from home.demo_covers import COVER_CREDIT, cover_alt
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    courses = list(CoursePage.objects.live().order_by("path"))
+    assert {c.cover_image_ai_involvement for c in courses} == {"none"}
+    disclosure = f"No AI involvement · {COVER_CREDIT}"
+    assert disclosure == "No AI involvement · Made by Lineage with a script"
+    for url, expected in (("/courses/", courses), (courses[0].url, courses[:1])):
+        page = BeautifulSoup(client.get(url).content, "html.parser")
+        covers = page.select("main figure.cover")
+        assert len(covers) == len(expected)
+        for figure, course in zip(covers, expected, strict=True):
+            assert figure.img["alt"] == cover_alt(course.code)
+            assert " ".join(figure.figcaption.get_text().split()) == f"○ {disclosure}"
+
+
+def test_demo_covers_are_drawn_the_same_every_time():
+    from io import BytesIO
+
+    from PIL import Image
+
+    from home.demo_covers import COVER_SIZE, cover_codes, cover_png
+
+    drawn = {code: cover_png(code) for code in cover_codes()}
+    assert set(drawn) == {"AIBM-101", "AIPR-102", "AIPV-103"}
+    assert len(set(drawn.values())) == 3
+    for code, png in drawn.items():
+        assert cover_png(code) == png
+        assert Image.open(BytesIO(png)).size == COVER_SIZE
+
+
 def test_load_demo_is_idempotent():
     call_command("load_demo", stdout=open("/dev/null", "w"))
     first = snapshot()

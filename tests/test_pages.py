@@ -103,6 +103,26 @@ class AuthoringTests(WagtailPageTestCase):
         # What was typed is kept.
         assert "Grading generated faces fairly." in response.content.decode()
 
+    def test_cover_image_requires_its_ai_involvement(self):
+        from wagtail.images import get_image_model
+        from wagtail.images.tests.utils import get_test_image_file
+
+        image = get_image_model().objects.create(title="cover", file=get_test_image_file())
+        url = f"/admin/pages/add/courses/coursepage/{self.index.pk}/"
+        with_cover = {"cover_image": image.pk, "cover_image_alt": "Teal circles on paper"}
+        response = self.client.post(url, self.course_form(**with_cover))
+        assert "Say whether AI was involved in making the cover image." in response.content.decode()
+        generated = {**with_cover, "cover_image_ai_involvement": "ai_generated"}
+        response = self.client.post(url, self.course_form(**generated))
+        assert "Name the tool when AI was involved." in response.content.decode()
+        assert not CoursePage.objects.filter(slug="colour-and-skin-tone").exists()
+        credit = "Generated with an image model, reviewed by Ana Ruiz"
+        response = self.client.post(url, self.course_form(**generated, cover_image_credit=credit))
+        assert response.status_code == 302
+        course = CoursePage.objects.get(slug="colour-and-skin-tone")
+        assert course.cover_image_ai_involvement == "ai_generated"
+        assert course.cover_image_credit == credit
+
     def test_draft_revisions_and_publish(self):
         course = CoursePage(title="Draft course", slug="draft-course", summary="First")
         self.index.add_child(instance=course)
@@ -243,3 +263,26 @@ def test_the_course_page_says_every_lesson_is_open_to_read(client, learner, make
         assert client.get(lesson.url).status_code == 200
     client.force_login(learner)
     assert "Enrol to record your progress" in client.get(course.url).content.decode()
+
+
+def test_home_page_says_why_to_sign_up_and_who_backs_lineage(client, home_page, learner):
+    from bs4 import BeautifulSoup
+
+    main = BeautifulSoup(client.get("/").content, "html.parser").find("main")
+    headings = [h.get_text(strip=True) for h in main.find_all("h2")]
+    assert "Why create an account" in headings and "Who backs Lineage" in headings
+    text = " ".join(main.get_text().split())
+    assert "alliance of creators, unions and employers" in text
+    assert [dt.get_text() for dt in main.select(".values dt")] == [
+        "Consent",
+        "Transparency",
+        "Fair pay",
+        "Access",
+    ]
+    # One primary action: sign up; once signed in, browsing courses.
+    assert [a["href"] for a in main.select("a.button:not(.button--secondary)")] == [
+        "/accounts/signup/"
+    ]
+    client.force_login(learner)
+    main = BeautifulSoup(client.get("/").content, "html.parser").find("main")
+    assert [a["href"] for a in main.select("a.button:not(.button--secondary)")] == ["/courses/"]

@@ -47,3 +47,25 @@ def test_catalogue_queries_do_not_grow_with_courses(
     assert small == large
     with django_assert_max_num_queries(MAX_QUERIES["catalogue"]):
         client.get("/courses/")
+
+
+@pytest.mark.parametrize("url", ["/courses/", "/"])
+def test_covers_cost_the_same_queries_however_many_courses_have_one(client, make_course, url):
+    from wagtail.images import get_image_model
+    from wagtail.images.tests.utils import get_test_image_file
+
+    def course_with_cover(title):
+        image = get_image_model().objects.create(title=title, file=get_test_image_file())
+        cover = {"cover_image_alt": "A test pattern", "cover_image_ai_involvement": "none"}
+        return make_course(title, lessons=0, cover_image=image, **cover)
+
+    course_with_cover("First")
+    small = count_queries(client, url)  # the second render: renditions exist by then
+    for n in range(5):
+        course_with_cover(f"More {n}")
+    client.get(url)  # make the new courses' renditions
+    large = count_queries(client, url)
+    assert small == large, (small, large)
+    assert client.get(url).content.decode().count('class="cover card__cover"') == (
+        6 if url == "/courses/" else 3
+    )

@@ -90,6 +90,9 @@ def test_valid_credential_page(client, issue):
     assert "/credentials/status/1" in hrefs
     assert "/credentials/issuer/keys.json" in hrefs
     assert len(page.select("details.verify-check__how")) == 5
+    # The hours are the course's estimate, not time the holder spent.
+    assert "Study time" not in text
+    assert "Estimated course length" in text and "About 1 hour" in text and "1 hours" not in text
 
 
 def test_achievement_only_page_shows_no_name(client, issue):

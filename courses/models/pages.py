@@ -97,6 +97,20 @@ class CoursePage(ViewRestrictionsShortcut, Page):
         blank=True,
         help_text="Required with a cover image: describe it for people who can't see it.",
     )
+    cover_image_ai_involvement = models.CharField(
+        "AI involvement in the cover image",
+        max_length=20,
+        choices=blocks.AIInvolvement.CHOICES,
+        blank=True,
+        help_text="Required with a cover image: learners see it beside the image.",
+    )
+    cover_image_credit = models.CharField(
+        "who made the cover image, and how",
+        max_length=200,
+        blank=True,
+        help_text='Shown beside the image, e.g. "Photo: Ana Ruiz" or "Made by Lineage with a '
+        'script". Name the tool when AI was involved.',
+    )
     instructors = ParentalManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -129,7 +143,13 @@ class CoursePage(ViewRestrictionsShortcut, Page):
             heading="Catalogue details",
         ),
         MultiFieldPanel(
-            [FieldPanel("cover_image"), FieldPanel("cover_image_alt")], heading="Cover image"
+            [
+                FieldPanel("cover_image"),
+                FieldPanel("cover_image_alt"),
+                FieldPanel("cover_image_ai_involvement"),
+                FieldPanel("cover_image_credit"),
+            ],
+            heading="Cover image",
         ),
         FieldPanel("instructors", permission="courses.change_course_instructors"),
         FieldPanel("prerequisites"),
@@ -152,8 +172,20 @@ class CoursePage(ViewRestrictionsShortcut, Page):
 
     def clean(self):
         super().clean()
-        if self.cover_image_id and not self.cover_image_alt.strip():
-            raise ValidationError({"cover_image_alt": "Describe the cover image (alt text)."})
+        if not self.cover_image_id:
+            return
+        errors = {}
+        if not self.cover_image_alt.strip():
+            errors["cover_image_alt"] = "Describe the cover image (alt text)."
+        involvement = self.cover_image_ai_involvement
+        if not involvement:
+            errors["cover_image_ai_involvement"] = (
+                "Say whether AI was involved in making the cover image."
+            )
+        elif involvement != blocks.AIInvolvement.NONE and not self.cover_image_credit.strip():
+            errors["cover_image_credit"] = "Name the tool when AI was involved."
+        if errors:
+            raise ValidationError(errors)
 
     def get_context(self, request, *args, **kwargs):
         from ..progress import course_progress, enrollment_for

@@ -160,8 +160,49 @@ def page(browser):
     assert not outside, f"the page requested outside resources: {outside}"
 
 
+REFLOW_WIDTH = 320  # CSS px: WCAG 2.2 SC 1.4.10 (Reflow), 1280 px at 400 % zoom
+
+_OVERFLOW_JS = """() => {
+    const root = document.documentElement;
+    const width = root.clientWidth;
+    const describe = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+        + [...el.classList].map((c) => "." + c).join("");
+    const wide = [...document.body.querySelectorAll("*")]
+        .filter((el) => el.getBoundingClientRect().right > width + 0.5)
+        .slice(0, 8).map(describe);
+    return {scrollWidth: root.scrollWidth, clientWidth: width, wide};
+}"""
+
+
+def horizontal_overflow(tab) -> dict | None:
+    """None if the page needs no sideways scrolling at its current width; else the widths and
+    the first elements that stick out (to name the culprit in a failure)."""
+    measured = tab.evaluate(_OVERFLOW_JS)
+    return measured if measured["scrollWidth"] > measured["clientWidth"] else None
+
+
+def reflow_violations(tab) -> list:
+    """The page, narrowed to 320 CSS px, scrolls sideways: a violation (then restored).
+
+    Only Lineage's own pages (those with its header): Wagtail's admin and Django's DEBUG
+    error pages, which some scans also visit, are not ours to lay out.
+    """
+    if tab.locator("header.site-header").count() == 0:
+        return []
+    original = tab.viewport_size
+    tab.set_viewport_size({"width": REFLOW_WIDTH, "height": original["height"]})
+    try:
+        overflow = horizontal_overflow(tab)
+    finally:
+        tab.set_viewport_size(original)
+    if overflow is None:
+        return []
+    return [{"id": "reflow-320px (WCAG 2.2 SC 1.4.10)", "impact": "serious", "nodes": [overflow]}]
+
+
 def axe_violations(tab) -> list:
-    """Run axe-core (bundled, offline) with the WCAG 2.2 AA tag set; return the violations."""
+    """Run axe-core (bundled, offline) with the WCAG 2.2 AA tag set; return the violations,
+    plus a reflow check beside it (axe cannot see sideways scrolling at 320 px)."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(
@@ -170,4 +211,4 @@ def axe_violations(tab) -> list:
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
         for v in results.response["violations"]
-    ]
+    ] + reflow_violations(tab)

@@ -36,6 +36,7 @@ BASE = CertificateData(
     verify_url="https://lineage.example/verify/LNG-7K3Q-9XWD-2M4P/",
     short_verify_url="lineage.example/verify/LNG-7K3Q-9XWD-2M4P",
     edition="Edition 12 · 2026-11-20",
+    course_code="CGDF-201",
 )
 
 BADGE = {"@context": ["https://www.w3.org/ns/credentials/v2"], "id": "urn:uuid:1", "name": "Zoë"}
@@ -173,10 +174,60 @@ def test_optional_fields(tmp_path):
     data = replace(BASE, hours=None, expires_on=None, skills=(), edition="")
     text = _squash(_run(pdftotext, str(_write(tmp_path, render_certificate_pdf(data))), "-"))
     assert "Does not expire" in text
-    assert "LEARNING TIME" not in text and "SKILLS" not in text
+    assert "COURSE LENGTH" not in text and "SKILLS" not in text
     one = replace(BASE, hours=Decimal("1.0"))
     text = _squash(_run(pdftotext, str(_write(tmp_path, render_certificate_pdf(one))), "-"))
-    assert "1 hour" in text and "1 hours" not in text
+    assert "About 1 hour" in text and "1 hours" not in text
+
+
+def test_hours_are_the_courses_estimate_not_the_learners_time(sample_pdf, tmp_path):
+    # The hours come from the course's estimate: a course finished in 4 seconds must not
+    # read "Learning time 4 hours".
+    pdftotext = require_tool("pdftotext")
+    text = _squash(_run(pdftotext, str(_write(tmp_path, sample_pdf)), "-"))
+    assert "ESTIMATED COURSE LENGTH" in text and "About 12.5 hours" in text
+    assert "LEARNING TIME" not in text
+
+
+def test_course_code_and_issuer_name_are_printed(sample_pdf, tmp_path):
+    pdftotext = require_tool("pdftotext")
+    text = _squash(_run(pdftotext, str(_write(tmp_path, sample_pdf)), "-"))
+    assert "COURSE CODE CGDF-201" in text
+    # In the header beside the mark, and again among the details.
+    assert text.startswith(BASE.issuer_name) and text.count(BASE.issuer_name) == 2
+    no_code = _squash(
+        _run(
+            pdftotext,
+            str(_write(tmp_path, render_certificate_pdf(replace(BASE, course_code="")))),
+            "-",
+        )
+    )
+    assert "COURSE CODE" not in no_code
+
+
+def test_certificate_has_a_ruled_border_and_the_mark(sample_pdf, tmp_path):
+    from PIL import Image
+
+    pdftoppm = require_tool("pdftoppm")
+    pdf_path = _write(tmp_path, sample_pdf)
+    # At 72 dpi one pixel is one point: the border rule runs 24 pt inside each edge.
+    subprocess.run(
+        [pdftoppm, "-png", "-r", "72", "-singlefile", str(pdf_path), str(tmp_path / "page")],
+        check=True,
+        timeout=60,
+    )
+    image = Image.open(tmp_path / "page.png").convert("RGB")
+    width, height = image.size
+
+    def is_accent(x: int, y: int) -> bool:
+        r, g, b = image.getpixel((x, y))
+        return g > r + 30 and g > b - 20 and r < 120  # the teal, antialiased or not
+
+    for x, y in ((24, height // 2), (width - 25, height // 2), (width // 2, 24)):
+        assert is_accent(x, y), (x, y, image.getpixel((x, y)))
+    assert not is_accent(12, height // 2)  # outside the border: paper
+    # The mark: a teal square left of the issuer's name, at the top left.
+    assert is_accent(74, 68 + 4)
 
 
 def _word_boxes(

@@ -29,6 +29,30 @@ DEMO_USERS = {
 }
 
 
+def demo_cover(code: str, title: str) -> dict:
+    """CoursePage fields for the scripted cover of course ``code`` (none if it has none)."""
+    # Imported here so the covers leave the module's shared import block untouched.
+    import io
+
+    from django.core.files.images import ImageFile
+    from wagtail.images import get_image_model
+
+    from courses.blocks import AIInvolvement
+    from home import demo_covers
+
+    if code not in demo_covers.cover_codes():
+        return {}
+    image = get_image_model()(title=f"Cover: {title}")
+    image.file = ImageFile(io.BytesIO(demo_covers.cover_png(code)), f"cover-{code.lower()}.png")
+    image.save()
+    return {
+        "cover_image": image,
+        "cover_image_alt": demo_covers.cover_alt(code),
+        "cover_image_ai_involvement": AIInvolvement.NONE,
+        "cover_image_credit": demo_covers.COVER_CREDIT,
+    }
+
+
 class Command(BaseCommand):
     help = "Load Lineage's demo content and demo users (development only; idempotent)."
 
@@ -111,6 +135,7 @@ class Command(BaseCommand):
     def load_course(self, index: CourseIndexPage, data: dict, users: dict) -> None:
         course = CoursePage.objects.child_of(index).filter(slug=data["slug"]).first()
         if course is None:
+            cover = demo_cover(data["code"], data["title"])
             course = CoursePage(
                 title=data["title"],
                 slug=data["slug"],
@@ -124,6 +149,7 @@ class Command(BaseCommand):
                 references=json.dumps(
                     [{"type": "reference", "value": r} for r in data["references"]]
                 ),
+                **cover,
             )
             index.add_child(instance=course)
             course.skills.set(data["skills"])
