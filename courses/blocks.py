@@ -6,8 +6,9 @@ network to render (videos are uploaded files with captions, never third-party em
 """
 
 from django.core.exceptions import ValidationError
+from django.utils.html import strip_tags
 from wagtail import blocks
-from wagtail.blocks import StructBlockValidationError
+from wagtail.blocks import StreamBlockValidationError, StreamValue, StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
@@ -25,12 +26,23 @@ class AIInvolvement:
     ]
 
 
+class AIInvolvementBlock(blocks.ChoiceBlock):
+    """The disclosure's answer, with no default: a default would claim what nobody chose.
+
+    Required, so Wagtail defers it while a draft is saved and asks for it on publishing.
+    """
+
+    def get_field(self, **kwargs):
+        kwargs["error_messages"] = {
+            "required": "Choose whether AI was involved in making this: learners see the answer."
+        }
+        return super().get_field(**kwargs)
+
+
 class DisclosureBlock(blocks.StructBlock):
     """Who and what made this media: shown to learners as a disclosure badge."""
 
-    involvement = blocks.ChoiceBlock(
-        choices=AIInvolvement.CHOICES, default=AIInvolvement.NONE, label="AI involvement"
-    )
+    involvement = AIInvolvementBlock(choices=AIInvolvement.CHOICES, label="AI involvement")
     tool = blocks.CharBlock(required=False, max_length=120, help_text="e.g. the model or app used")
     reviewer = blocks.CharBlock(
         required=False, max_length=120, help_text="The person who reviewed it before publishing"
@@ -38,7 +50,13 @@ class DisclosureBlock(blocks.StructBlock):
 
     def clean(self, value):
         value = super().clean(value)
-        if value["involvement"] != AIInvolvement.NONE and not value["tool"]:
+        # Like a required field, the tool may wait for publishing (drafts save as they are).
+        if self.is_deferred_validation:
+            return value
+        if (
+            value["involvement"] in (AIInvolvement.ASSISTED, AIInvolvement.GENERATED)
+            and not value["tool"]
+        ):
             raise StructBlockValidationError(
                 {"tool": ValidationError("Name the tool when AI was involved.")}
             )
@@ -149,19 +167,17 @@ class AnnotationBlock(blocks.StructBlock):
         label = "Annotation"
 
 
-class AIExampleBlock(blocks.StructBlock):
-    """A generated artefact (image or text) shown with annotations on what is wrong with it."""
+class ArtefactValidation:
+    """For StructBlocks with ``kind``, ``text``, ``image`` and ``alt_text`` children: a text
+    artefact needs its text, an image artefact its image and alt text.
 
-    kind = blocks.ChoiceBlock(choices=[("text", "Text"), ("image", "Image")], default="text")
-    title = blocks.CharBlock(max_length=200)
-    text = blocks.TextBlock(required=False, help_text="The artefact, when it is text.")
-    image = ImageChooserBlock(required=False)
-    alt_text = blocks.CharBlock(required=False, max_length=300)
-    annotations = blocks.ListBlock(AnnotationBlock(), min_num=1)
-    disclosure = DisclosureBlock()
+    Shared by lesson examples and quiz scenarios; like required fields, it waits for publishing.
+    """
 
     def clean(self, value):
         value = super().clean(value)
+        if self.is_deferred_validation:
+            return value
         errors = {}
         if value["kind"] == "text" and not value["text"]:
             errors["text"] = ValidationError("Enter the artefact's text.")
@@ -173,6 +189,18 @@ class AIExampleBlock(blocks.StructBlock):
         if errors:
             raise StructBlockValidationError(errors)
         return value
+
+
+class AIExampleBlock(ArtefactValidation, blocks.StructBlock):
+    """A generated artefact (image or text) shown with annotations on what is wrong with it."""
+
+    kind = blocks.ChoiceBlock(choices=[("text", "Text"), ("image", "Image")], default="text")
+    title = blocks.CharBlock(max_length=200)
+    text = blocks.TextBlock(required=False, help_text="The artefact, when it is text.")
+    image = ImageChooserBlock(required=False)
+    alt_text = blocks.CharBlock(required=False, max_length=300)
+    annotations = blocks.ListBlock(AnnotationBlock(), min_num=1)
+    disclosure = DisclosureBlock()
 
     class Meta:
         icon = "pick"
@@ -191,6 +219,40 @@ class LessonBodyBlock(blocks.StreamBlock):
     quote = QuoteBlock()
     document = DownloadBlock()
     ai_example = AIExampleBlock()
+
+    def clean(self, value):
+        # A block added and then abandoned (nothing chosen or typed in it) is dropped, so it
+        # neither shows a stray disclosure in previews nor blocks publishing.
+        kept = [i for i, child in enumerate(value) if not is_abandoned(child.block, child.value)]
+        if len(kept) == len(value):
+            return super().clean(value)
+        children = (value[i] for i in kept)
+        try:
+            return super().clean(
+                StreamValue(self, [(c.block_type, c.value, c.id) for c in children])
+            )
+        except StreamBlockValidationError as error:
+            # Errors name blocks by position: move them back to where the editor shows them.
+            raise StreamBlockValidationError(
+                block_errors={kept[i]: e for i, e in error.block_errors.items()},
+                non_block_errors=error.non_block_errors,
+            ) from None
+
+
+def is_abandoned(block: blocks.Block, value) -> bool:
+    """True when nothing was chosen or typed in a block: each part is blank or its default."""
+    return _unchanged(block.get_prep_value(value), block.get_prep_value(block.get_default()))
+
+
+def _unchanged(value, default) -> bool:
+    if isinstance(value, dict):
+        default = default if isinstance(default, dict) else {}
+        return all(_unchanged(part, default.get(name)) for name, part in value.items())
+    if isinstance(value, list):
+        return not value
+    # An untouched rich text editor still posts an empty paragraph.
+    blank = value is None or (isinstance(value, str) and not strip_tags(value).strip())
+    return blank or value == default
 
 
 class ReferenceBlock(blocks.StructBlock):

@@ -2,16 +2,18 @@
 
 import pytest
 from django.core.files.base import ContentFile
-from wagtail.blocks import StructBlockValidationError
+from wagtail.blocks import StreamBlockValidationError, StructBlockValidationError
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 
 from courses import blocks
+from quizzes.question_types.choice import ArtefactBlock
 
 pytestmark = pytest.mark.django_db
 
 GENERATED = {"involvement": "ai_generated", "tool": "DiffusionTool 2", "reviewer": "Ruth"}
+NOT_CHOSEN = {"involvement": "", "tool": "", "reviewer": ""}
 
 
 @pytest.fixture
@@ -111,6 +113,113 @@ def test_disclosure_requires_tool_when_ai_was_involved():
 def test_disclosure_says_no_ai_in_words():
     html = render(blocks.DisclosureBlock(), {"involvement": "none", "tool": "", "reviewer": ""})
     assert "No AI involvement" in html
+
+
+def test_disclosure_has_no_default_so_nobody_claims_no_ai_by_accident():
+    block = blocks.DisclosureBlock()
+    assert not block.get_default()["involvement"]
+    assert block.child_blocks["involvement"].required
+
+
+def test_disclosure_waits_for_publishing_then_asks_for_a_choice():
+    block = blocks.DisclosureBlock()
+    # A draft saves as it is (Wagtail defers required fields for drafts).
+    assert block.clean_deferred(block.to_python(NOT_CHOSEN))["involvement"] == ""
+    with pytest.raises(StructBlockValidationError) as excinfo:
+        block.clean(block.to_python(NOT_CHOSEN))
+    [message] = excinfo.value.block_errors["involvement"].messages
+    assert message == "Choose whether AI was involved in making this: learners see the answer."
+
+
+def test_disclosure_asks_for_the_tool_only_when_publishing():
+    block = blocks.DisclosureBlock()
+    assisted = block.to_python({"involvement": "ai_assisted", "tool": "", "reviewer": ""})
+    assert block.clean_deferred(assisted)["involvement"] == "ai_assisted"
+    with pytest.raises(StructBlockValidationError) as excinfo:
+        block.clean(assisted)
+    assert "tool" in excinfo.value.block_errors
+
+
+def test_disclosure_without_a_choice_claims_nothing():
+    html = render(blocks.DisclosureBlock(), NOT_CHOSEN)
+    assert "No AI involvement" not in html
+    assert "AI involvement not stated" in html
+
+
+@pytest.mark.parametrize(
+    "block,raw",
+    [
+        (blocks.ImageBlock(), {"image": None, "alt_text": "A frame", "disclosure": GENERATED}),
+        (
+            blocks.VideoBlock(),
+            {"video": None, "captions": None, "title": "Clip", "disclosure": GENERATED},
+        ),
+        (blocks.DownloadBlock(), {"document": None, "title": "Sheet", "disclosure": GENERATED}),
+    ],
+)
+def test_a_media_block_without_its_media_renders_no_stray_disclosure(block, raw):
+    assert render(block, raw).strip() == ""
+
+
+@pytest.mark.parametrize("block", [blocks.AIExampleBlock(), ArtefactBlock()])
+def test_artefact_checks_are_one_rule_that_waits_for_publishing(block):
+    raw = {"kind": "text", "title": "T", "text": "", "annotations": [{"label": "a", "note": "b"}]}
+    value = block.to_python({**raw, "disclosure": GENERATED})
+    assert block.clean_deferred(value)["text"] == ""
+    with pytest.raises(StructBlockValidationError) as excinfo:
+        block.clean(value)
+    assert excinfo.value.block_errors["text"].messages == ["Enter the artefact's text."]
+    assert "clean" not in vars(type(block))  # the one rule: blocks.ArtefactValidation
+
+
+def body_from_form(*children):
+    """A lesson body as the editor posts it (untouched rich text posts an empty paragraph)."""
+    from wagtail.test.utils.form_data import nested_form_data, streamfield
+
+    body = blocks.LessonBodyBlock()
+    data = nested_form_data({"body": streamfield(list(children))})
+    return body, body.value_from_datadict(data, {}, "body")
+
+
+def untouched_image():
+    return ("image", {"image": "", "alt_text": "", "caption": "", "disclosure": NOT_CHOSEN})
+
+
+def test_blocks_added_and_abandoned_are_dropped_from_drafts_and_publishing():
+    from wagtail.test.utils.form_data import rich_text
+
+    untouched_video = {
+        "video": "",
+        "captions": "",
+        "captions_language": "en",
+        "title": "",
+        "transcript": rich_text(""),
+        "disclosure": NOT_CHOSEN,
+    }
+    body, value = body_from_form(
+        untouched_image(),
+        ("paragraph", rich_text("<p>Kept</p>")),
+        ("video", untouched_video),
+        ("callout", {"kind": "note", "title": "", "body": rich_text("")}),
+    )
+    assert [child.block_type for child in body.clean_deferred(value)] == ["paragraph"]
+    assert [child.block_type for child in body.clean(value)] == ["paragraph"]
+
+
+def test_a_half_filled_block_is_kept_and_its_errors_point_at_it():
+    from wagtail.test.utils.form_data import rich_text
+
+    started = {"image": "", "alt_text": "A frame", "caption": "", "disclosure": NOT_CHOSEN}
+    body, value = body_from_form(
+        untouched_image(), ("paragraph", rich_text("<p>Text</p>")), ("image", started)
+    )
+    assert [child.block_type for child in body.clean_deferred(value)] == ["paragraph", "image"]
+    with pytest.raises(StreamBlockValidationError) as excinfo:
+        body.clean(value)
+    # Position 2 is where the editor shows the half-filled block (the untouched one is gone).
+    assert list(excinfo.value.block_errors) == [2]
+    errors = excinfo.value.block_errors[2].block_errors
+    assert set(errors) == {"image", "disclosure"}
 
 
 @pytest.mark.parametrize(

@@ -96,6 +96,31 @@ def test_demo_lessons_contain_no_quiz_answers():
     assert "**Correct:**" not in text
 
 
+def disclosures(raw) -> list[dict]:
+    """Every AI-involvement disclosure in a block tree's raw data."""
+    if isinstance(raw, dict):
+        found = [raw["disclosure"]] if isinstance(raw.get("disclosure"), dict) else []
+        return found + [d for value in raw.values() for d in disclosures(value)]
+    if isinstance(raw, list):
+        return [d for value in raw for d in disclosures(value)]
+    return []
+
+
+def test_demo_content_states_every_ai_involvement_and_would_publish():
+    from quizzes.models import Question
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    found = []
+    for lesson in LessonPage.objects.all():
+        lesson.body.stream_block.clean(lesson.body)  # what publishing checks, nothing deferred
+        found += disclosures(list(lesson.body.raw_data))
+    for question in Question.objects.all():
+        found += disclosures(list(question.definition.raw_data))
+    assert len(found) > 5
+    # Chosen explicitly (home/demo/SOURCES.md: the worked examples are the course team's).
+    assert {d["involvement"] for d in found} <= {"none", "ai_assisted", "ai_generated"}
+
+
 def test_demo_learner_progress():
     from courses.models import CourseCompletion, Enrollment
     from courses.progress import course_progress

@@ -12,6 +12,7 @@ from django.test import Client
 
 from tests.conftest import make_user
 from tests.quizzes.quiz_factories import enrol, make_question, make_quiz
+from tests.test_admin_authoring import lesson_form
 from tests.test_employers import make_organisation
 from tests.verification_support import issue  # noqa: F401 - fixture
 
@@ -95,6 +96,26 @@ def test_every_public_page_has_the_strict_policy(site, learner):
         expected = 404 if url == "/no-such-page/" else 200
         assert response.status_code == expected, (who, url, response.status_code)
         assert_strict(response)
+
+
+def test_previews_may_be_framed_by_the_admin_and_live_pages_by_nobody(site, admin_user):
+    """Wagtail's preview panel frames the preview; the same page live stays unframeable."""
+    lesson = site["lesson"]
+    client = Client()
+    client.force_login(admin_user)
+    url = f"/admin/pages/{lesson.pk}/edit/preview/"
+    form = lesson_form(lesson, [], summary="Previewed summary")
+    assert client.post(url, form).json()["is_valid"]
+    for preview in (client.get(url), client.get(f"/admin/pages/{lesson.pk}/view_draft/")):
+        assert preview.status_code == 200
+        directives = policy(preview)
+        assert directives["frame-ancestors"] == ["'self'"]
+        assert preview["X-Frame-Options"] == "SAMEORIGIN"
+        # Otherwise it is the public page's strict policy, not the admin's.
+        assert directives["script-src"] == ["'self'"]
+        assert directives["object-src"] == ["'none'"]
+    assert "Previewed summary" in client.get(url).content.decode()
+    assert_strict(client.get(lesson.url))
 
 
 def test_the_admin_has_its_own_policy_that_wagtail_works_with(client, admin_user):

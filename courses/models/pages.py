@@ -166,6 +166,8 @@ class CoursePage(ViewRestrictionsShortcut, Page):
     ]
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.LessonPage", "quizzes.QuizPage"]
+    # The admin lists a course's steps in course order (tree order), as learners meet them.
+    admin_default_ordering = "ord"
 
     class Meta:
         permissions = [("change_course_instructors", "Can choose a course's instructors")]

@@ -11,7 +11,7 @@ from wagtail import blocks
 from wagtail.blocks import StructBlockValidationError
 from wagtail.images.blocks import ImageChooserBlock
 
-from courses.blocks import DisclosureBlock
+from courses.blocks import ArtefactValidation, DisclosureBlock
 
 from .base import (
     STEM_FEATURES,
@@ -121,7 +121,7 @@ class TrueFalseBlock(blocks.StructBlock):
         label = "True or false"
 
 
-class ArtefactBlock(blocks.StructBlock):
+class ArtefactBlock(ArtefactValidation, blocks.StructBlock):
     """The generated text or image the learner examines, with its AI-involvement disclosure."""
 
     kind = blocks.ChoiceBlock(choices=[("text", "Text"), ("image", "Image")], default="text")
@@ -129,20 +129,6 @@ class ArtefactBlock(blocks.StructBlock):
     image = ImageChooserBlock(required=False)
     alt_text = blocks.CharBlock(required=False, max_length=300)
     disclosure = DisclosureBlock()
-
-    def clean(self, value):
-        value = super().clean(value)
-        errors = {}
-        if value["kind"] == "text" and not value["text"]:
-            errors["text"] = ValidationError("Enter the artefact's text.")
-        if value["kind"] == "image":
-            if not value["image"]:
-                errors["image"] = ValidationError("Choose the artefact image.")
-            if not value["alt_text"]:
-                errors["alt_text"] = ValidationError("Describe the image (alt text).")
-        if errors:
-            raise StructBlockValidationError(errors)
-        return value
 
     class Meta:
         icon = "pick"
@@ -326,7 +312,7 @@ class Scenario(ChoiceType):
                 "image": artefact.get("image"),
                 "alt_text": artefact.get("alt_text") or "",
                 "disclosure": {
-                    "involvement": disclosure.get("involvement") or "none",
+                    "involvement": disclosure.get("involvement") or "",
                     "tool": disclosure.get("tool") or "",
                     "reviewer": disclosure.get("reviewer") or "",
                 },

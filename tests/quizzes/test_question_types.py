@@ -170,6 +170,13 @@ def test_scenario_public_view_shows_the_artefact_and_its_disclosure():
     assert public["artefact"]["disclosure"]["involvement"] == "ai_generated"
 
 
+def test_scenario_without_a_stated_involvement_does_not_claim_no_ai():
+    definition = {**DEFINITIONS["scenario"]}
+    definition["artefact"] = {**definition["artefact"], "disclosure": {}}
+    public = get_type("scenario").public_view(definition, [0, 1, 2])
+    assert public["artefact"]["disclosure"]["involvement"] == ""
+
+
 def test_scenario_image_artefact_needs_alt_text():
     block = get_type("scenario").block
     definition = {**DEFINITIONS["scenario"]}
