@@ -13,6 +13,7 @@ from .base import (
     QuestionType,
     ResponseError,
     display_order,
+    posted_position,
     posted_value,
     register,
 )
@@ -106,9 +107,10 @@ class Matching(QuestionType):
             raw = posted_value(data, f"{prefix}-p{position}")
             if not raw:
                 raise ResponseError("Choose a match for every item.")
-            if not raw.isdigit() or int(raw) >= len(choices):
+            chosen = posted_position(raw)
+            if chosen is None or chosen >= len(choices):
                 raise ResponseError("Choose matches from the lists shown.")
-            answers[pair_index] = choices[int(raw)]["text"]
+            answers[pair_index] = choices[chosen]["text"]
         return {"answers": answers}
 
     def grade(self, definition, response):
@@ -168,10 +170,10 @@ class Ordering(QuestionType):
         count = len(option_order)
         positions: list[int] = [0] * count
         for position, item_index in enumerate(option_order):
-            raw = posted_value(data, f"{prefix}-i{position}")
-            if not raw.isdigit() or not 1 <= int(raw) <= count:
+            given = posted_position(posted_value(data, f"{prefix}-i{position}"))
+            if given is None or not 1 <= given <= count:
                 raise ResponseError("Choose a position for every item.")
-            positions[item_index] = int(raw) - 1
+            positions[item_index] = given - 1
         if len(set(positions)) != count:
             raise ResponseError("Give each item a different position.")
         return {"positions": positions}
