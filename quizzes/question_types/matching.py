@@ -134,8 +134,9 @@ class Matching(QuestionType):
 
 @register
 class Ordering(QuestionType):
-    """A position select per item. Items are always shown shuffled (never in the right order).
-    Partial credit: the share of items given their exact position; no credit for being near."""
+    """A position select per item. Items are always shown shuffled: every order equally likely,
+    the right one included. Partial credit: the share of items given their exact position; no
+    credit for being near."""
 
     name = "ordering"
     label = "Ordering"
@@ -143,10 +144,9 @@ class Ordering(QuestionType):
     form_template = "quizzes/questions/ordering.html"
 
     def initial_option_order(self, definition, rng, shuffle):
-        order = display_order(len(definition["items"]), rng, True)
-        if len(order) > 1 and order == sorted(order):
-            order = order[1:] + order[:1]
-        return order
+        # Every order equally likely, the right one too: leaving it out tells the learner an
+        # order that is wrong (with two items, the answer itself).
+        return display_order(len(definition["items"]), rng, True)
 
     def public_view(self, definition, option_order):
         items = definition["items"]
