@@ -161,13 +161,17 @@ def test_no_csv_download_carries_a_live_formula(formulas_everywhere, instructor,
     assert {csv_safe(PERSON), csv_safe(TITLE)} <= cells["bulk check"]
 
 
-def test_the_formula_safe_exports_keep_wagtails_own_checks(formulas_everywhere, learner):
-    """Served again in front of Wagtail's URLs, the exports still need admin access."""
-    client = signed_in(learner)
+def test_the_formula_safe_exports_keep_wagtails_own_checks(
+    formulas_everywhere, learner, admin_user
+):
+    """Served again in front of Wagtail's URLs, the listings still work and need admin access."""
+    client, admin = signed_in(learner), signed_in(admin_user)
     for url in wagtail_export_urls():
         response = client.get(url, {"export": "csv"})
         assert response.status_code == 302 and "/login/" in response.url, url
         assert response["Cache-Control"].startswith("max-age=0"), url
+        listing = admin.get(url)
+        assert listing.status_code == 200 and listing["Content-Type"].startswith("text/html"), url
     assert Client().get("/admin/reports/site-history/", {"export": "csv"}).status_code == 302
 
 
