@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Page
 
+from lms.spreadsheets import csv_safe
+
 from .models import CourseCompletion, CoursePage, Enrollment, StepCompletion
 from .progress import is_required
 
@@ -207,14 +209,6 @@ def required_total(steps: list[Page]) -> int:
 # --- CSV export ---------------------------------------------------------------------------
 
 CSV_HEADER = ["Learner", "Email", "Enrolled on", "Required steps done (%)", "Completed on"]
-# Spreadsheets run a cell starting with one of these as a formula (OWASP "CSV injection").
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    """A cell a spreadsheet shows as text: formula-like strings get a leading single quote."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
 
 
 def learner_csv_rows(rows) -> list[list[str]]:

@@ -9,6 +9,8 @@ import csv
 import io
 from collections.abc import Callable
 
+from lms.spreadsheets import csv_safe
+
 from .credential_ids import MAX_CREDENTIAL_ID_LENGTH, normalise_credential_id
 
 MAX_UPLOAD_BYTES = 128 * 1024
@@ -25,9 +27,6 @@ RESULT_HEADER = [
     "achievement",
 ]
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-# Spreadsheets run a cell starting with one of these as a formula (OWASP "CSV injection");
-# the full-width forms too, which some spreadsheets read as their ASCII twins.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 SHOWN_ID_LENGTH = 100
 NOT_AN_ID_HEADLINE = "This isn't a Lineage credential id."
 
@@ -109,12 +108,6 @@ def parse_credential_ids(text: str, *, max_rows: int = MAX_ROWS) -> list[str]:
     if not ids:
         raise BulkFileError("The file has no credential ids in it.")
     return ids
-
-
-def csv_safe(value) -> str:
-    """A cell a spreadsheet shows as text: formula-like strings get a leading single quote."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
 
 
 def holder_name(verdict) -> str:

@@ -8,10 +8,13 @@ from accounts import urls as accounts_urls
 from home import views as home_views
 
 from . import health
+from .admin_exports import formula_safe_urlpatterns
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # Wagtail's spreadsheet exports, served formula-safe: first, so they take these paths.
+    path("admin/", include(formula_safe_urlpatterns(wagtailadmin_urls.urlpatterns))),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", home_views.search, name="search"),

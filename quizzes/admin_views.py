@@ -25,7 +25,8 @@ from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from courses.models import CoursePage
-from courses.reports import courses_taught_by, csv_safe
+from courses.reports import courses_taught_by
+from lms.spreadsheets import csv_safe
 
 from . import services
 from .gift_import import (

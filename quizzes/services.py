@@ -29,7 +29,8 @@ from .question_types.base import field_prefix, rich_text_content
 from .selectors import can_grade, clock, is_late, start_blocker
 
 # Form fields are named q<number>[-<part>]; anything else posted (the CSRF token) is ignored.
-QUESTION_FIELD = re.compile(r"^q(\d+)(?:-|$)")
+# ASCII digits, compared as text: int() refuses 4,300+ digits, and "q٣" is no field of ours.
+QUESTION_FIELD = re.compile(r"^q([0-9]+)(?:-|$)")
 
 
 class AttemptError(Exception):
@@ -305,11 +306,13 @@ def answers_parse(*, questions: list[AttemptQuestion], data) -> list:
     Raises AnswersRejected if ``data`` answers a question that isn't in the attempt, and
     AnswerErrors listing every answer that can't be read.
     """
-    numbers = {aq.position + 1 for aq in questions}
-    posted = {int(match.group(1)) for key in data.keys() if (match := QUESTION_FIELD.match(key))}
-    stray = sorted(posted - numbers)
+    numbers = {str(aq.position + 1) for aq in questions}
+    posted = {match.group(1) for key in data.keys() if (match := QUESTION_FIELD.match(key))}
+    stray = sorted(posted - numbers, key=lambda n: (len(n), n))
     if stray:
-        names = ", ".join(str(n) for n in stray)
+        # A few short names are enough to say what went wrong (a post may hold thousands).
+        names = ", ".join(n if len(n) <= 6 else n[:5] + "…" for n in stray[:5])
+        names += ", …" if len(stray) > 5 else ""
         raise AnswersRejected(
             f"Your answers included question {names}, which isn't part of this attempt. "
             "Nothing was saved: answer the questions on this page and submit again."

@@ -88,12 +88,24 @@ def posted_value(data, key: str) -> str:
     return values[-1].strip() if values else ""
 
 
+# A posted position is a few ASCII digits. str.isdigit() also accepts "²" (which int() refuses)
+# and "٣" (which int() reads as 3), and int() refuses strings of over 4,300 digits.
+POSITION = re.compile(r"[0-9]{1,6}")
+
+
+def posted_position(raw: str | None) -> int | None:
+    """A number a control posted (a display position), or None if ``raw`` isn't one."""
+    if raw is None or not POSITION.fullmatch(raw):
+        return None
+    return int(raw)
+
+
 def from_display(order: list[int], raw: str | None) -> int | None:
     """The original index behind a posted display position, or None if it isn't one."""
-    if raw is None or not raw.isdigit():
+    position = posted_position(raw)
+    if position is None or position >= len(order):
         return None
-    position = int(raw)
-    return order[position] if position < len(order) else None
+    return order[position]
 
 
 class QuestionType:

@@ -13,6 +13,7 @@ from .base import (
     QuestionType,
     ResponseError,
     display_order,
+    posted_position,
     posted_value,
     register,
 )
@@ -107,9 +108,10 @@ class Matching(QuestionType):
             raw = posted_value(data, f"{prefix}-p{position}")
             if not raw:
                 raise ResponseError("Choose a match for every item.")
-            if not raw.isdigit() or int(raw) >= len(choices):
+            chosen = posted_position(raw)
+            if chosen is None or chosen >= len(choices):
                 raise ResponseError("Choose matches from the lists shown.")
-            answers[pair_index] = choices[int(raw)]["text"]
+            answers[pair_index] = choices[chosen]["text"]
         return {"answers": answers}
 
     def grade(self, definition, response):
@@ -133,8 +135,9 @@ class Matching(QuestionType):
 
 @register
 class Ordering(QuestionType):
-    """A position select per item. Items are always shown shuffled (never in the right order).
-    Partial credit: the share of items given their exact position; no credit for being near."""
+    """A position select per item. Items are always shown shuffled: every order equally likely,
+    the right one included. Partial credit: the share of items given their exact position; no
+    credit for being near."""
 
     name = "ordering"
     label = "Ordering"
@@ -146,10 +149,9 @@ class Ordering(QuestionType):
     form_template = "quizzes/questions/ordering.html"
 
     def initial_option_order(self, definition, rng, shuffle):
-        order = display_order(len(definition["items"]), rng, True)
-        if len(order) > 1 and order == sorted(order):
-            order = order[1:] + order[:1]
-        return order
+        # Every order equally likely, the right one too: leaving it out tells the learner an
+        # order that is wrong (with two items, the answer itself).
+        return display_order(len(definition["items"]), rng, True)
 
     def public_view(self, definition, option_order):
         items = definition["items"]
@@ -173,10 +175,10 @@ class Ordering(QuestionType):
         count = len(option_order)
         positions: list[int] = [0] * count
         for position, item_index in enumerate(option_order):
-            raw = posted_value(data, f"{prefix}-i{position}")
-            if not raw.isdigit() or not 1 <= int(raw) <= count:
+            given = posted_position(posted_value(data, f"{prefix}-i{position}"))
+            if given is None or not 1 <= given <= count:
                 raise ResponseError("Choose a position for every item.")
-            positions[item_index] = int(raw) - 1
+            positions[item_index] = given - 1
         if len(set(positions)) != count:
             raise ResponseError("Give each item a different position.")
         return {"positions": positions}

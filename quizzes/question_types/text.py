@@ -18,6 +18,8 @@ from .choice import feedback_block, stem_block
 MAX_SHORT_ANSWER = 500
 MAX_ESSAY = 20_000
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+# Control characters nobody types (tab and line breaks aside); PostgreSQL can't store NUL.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def answer_weight_block() -> blocks.FloatBlock:
@@ -146,6 +148,10 @@ class TypedAnswerType(QuestionType):
             raise ResponseError(self.empty_message)
         if len(text) > self.max_length:
             raise ResponseError(f"Keep your answer under {self.max_length:,} characters.")
+        if CONTROL.search(text):
+            raise ResponseError(
+                "Your answer contains an invisible control character. Type it again without it."
+            )
         return {"text": text}
 
     def response_view(self, definition, response):

@@ -2,6 +2,8 @@
 
 import json
 import random
+from collections import Counter
+from itertools import permutations
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -232,12 +234,36 @@ def test_ordering_partial_credit_counts_items_in_their_exact_position():
     assert grade("ordering", {"positions": [1, 2, 3, 0]}).fraction == 0
 
 
-def test_ordering_is_never_shown_in_the_right_order():
+def display_orders(count: int, seeds: int) -> Counter:
+    """How often each display order of ``count`` items comes up over ``seeds`` fixed seeds."""
     qtype = get_type("ordering")
-    for seed in range(200):
-        order = qtype.initial_option_order(DEFINITIONS["ordering"], random.Random(seed), False)
-        assert order != [0, 1, 2, 3]
-        assert sorted(order) == [0, 1, 2, 3]
+    definition = {**DEFINITIONS["ordering"], "items": [f"Step {n}" for n in range(count)]}
+    return Counter(
+        tuple(qtype.initial_option_order(definition, random.Random(seed), False))
+        for seed in range(seeds)
+    )
+
+
+def test_two_items_are_shown_in_either_order_about_half_the_time():
+    """Issue 12, finding 9: never showing the right order gave two-item answers away."""
+    seen = display_orders(2, 2000)
+    assert set(seen) == {(0, 1), (1, 0)}
+    assert 900 <= seen[(0, 1)] <= 1100  # 1000 expected; the bound is 4.5 standard deviations
+
+
+def test_every_order_of_three_items_is_equally_likely():
+    seen = display_orders(3, 6000)
+    assert set(seen) == set(permutations(range(3)))
+    # Pearson's chi-square against the uniform 1000 each: 20.5 is the 0.1 % point for 5 dof.
+    chi_square = sum((n - 1000) ** 2 / 1000 for n in seen.values())
+    assert chi_square < 20.5, seen
+
+
+def test_ordering_shown_in_the_right_order_is_graded_like_any_other_order():
+    order = [0, 1, 2, 3]  # as likely as any other display order
+    response = parse("ordering", {f"q1-i{n}": str(n + 1) for n in range(4)}, option_order=order)
+    assert response == {"positions": [0, 1, 2, 3]}
+    assert grade("ordering", response).fraction == 1
 
 
 def test_ordering_needs_a_different_position_for_each_item():
