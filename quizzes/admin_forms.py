@@ -30,7 +30,8 @@ class QuizPageForm(WagtailAdminPageForm):
         super().__init__(*args, **kwargs)
         from .models import Question
 
-        forms = self.formsets[RELATION].forms
+        formset = self.formsets.get(RELATION)
+        forms = formset.forms if formset is not None else []
         chosen = {form["question"].value() for form in forms} - {None, ""}
         usable = None
         if self.for_user is not None:
@@ -43,10 +44,10 @@ class QuizPageForm(WagtailAdminPageForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        course = self.parent_page
-        if course is None:
+        course, formset = self.parent_page, self.formsets.get(RELATION)
+        if course is None or formset is None:
             return cleaned_data
-        for form in self.formsets[RELATION].forms:
+        for form in formset.forms:
             if not form.is_valid() or form.cleaned_data.get("DELETE"):
                 continue
             question = form.cleaned_data.get("question")
@@ -61,11 +62,15 @@ class QuizPageForm(WagtailAdminPageForm):
                     f"Choose one of the questions of “{course.title}”.",
                 )
             elif question.course_id != course.pk:
-                owner = f"“{question.course.title}”" if question.course_id else "the admins'"
+                owner = (
+                    f"the question bank of “{question.course.title}”"
+                    if question.course_id
+                    else "the admins' question bank"
+                )
                 form.add_error(
                     "question",
-                    f"“{question.title}” is in {owner} question bank. A quiz asks only "
-                    f"questions of its own course: choose one of the questions of "
-                    f"“{course.title}”, or copy this one into that course's bank.",
+                    f"“{question.title}” is in {owner}. A quiz asks only questions of its own "
+                    f"course: choose one of the questions of “{course.title}” (or a copy of "
+                    "this one in its bank).",
                 )
         return cleaned_data

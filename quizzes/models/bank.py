@@ -112,8 +112,8 @@ class Question(index.Indexed, models.Model):
         if use is not None:
             raise ValidationError(
                 {
-                    "course": f"The quiz “{use.quiz.title}” asks this question, so it stays in "
-                    "that quiz's course. Copy the question to use it in another course."
+                    "course": f"The quiz “{use.quiz.title}” asks this question, so it belongs "
+                    "to that quiz's course. Copy the question to use it in another course."
                 }
             )
 

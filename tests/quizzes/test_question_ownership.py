@@ -140,7 +140,7 @@ def test_an_instructor_of_course_b_cannot_read_or_rewrite_course_as_answer_key(
     before = list(question_a.versions.values_list("pk", flat=True))
     response = import_file(client, quiz_b, TAMPERED)
     body = response.content.decode()
-    assert "Quiz B" in body and "never changes another course" in body
+    assert "the quiz “Quiz B”" in body and "never changes another course" in body
     assert "1 updated" not in body
     assert right_answer_key(question_a) == [True, False, False]
     assert list(question_a.versions.values_list("pk", flat=True)) == before
@@ -198,7 +198,7 @@ def test_an_instructor_of_two_courses_is_told_a_quiz_asks_only_its_own_courses_q
     )
     body = response.content.decode()
     assert response.status_code == 200
-    assert "“Provenance check” is in “Course A” question bank" in body
+    assert "“Provenance check” is in the question bank of “Course A”" in body
     assert not QuizPage.objects.filter(slug="mixed").exists()
     # its own course's question is fine
     response = client.post(
@@ -206,6 +206,18 @@ def test_an_instructor_of_two_courses_is_told_a_quiz_asks_only_its_own_courses_q
     )
     assert response.status_code == 302
     assert QuizPage.objects.get(slug="fine").quiz_questions.get().question == question_a
+
+
+def test_the_quiz_editor_shows_only_questions_the_editor_may_use(
+    client, instructor, other_instructor, question_a, quiz_b
+):
+    quiz_a = QuizPage.objects.get(title="Quiz A")
+    client.force_login(instructor)
+    assert "Provenance check" in client.get(f"/admin/pages/{quiz_a.pk}/edit/").content.decode()
+    smuggle(question_a, quiz_b)
+    client.force_login(other_instructor)
+    body = client.get(f"/admin/pages/{quiz_b.pk}/edit/").content.decode()
+    assert "Course B question" in body and "Provenance check" not in body
 
 
 def test_admins_are_told_too_and_the_admins_bank_is_no_course(client, admin_user, course_b):
@@ -289,6 +301,8 @@ def test_the_bank_listing_filters_by_course_for_admins(client, admin_user, quest
     assert "Provenance check" in body and "Course B question" in body and "Course A" in body
     filtered = client.get(BANK, {"course": question_a.course_id}).content.decode()
     assert "Provenance check" in filtered and "Course B question" not in filtered
+    editor = client.get(f"{BANK}edit/{question_a.pk}/").content.decode()
+    assert 'name="course"' in editor and "Course A" in editor
 
 
 # --- The migration: every question gets a course, shared ones are copied ------------------
