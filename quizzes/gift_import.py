@@ -172,6 +172,8 @@ def questions_import(
         working = _working_quiz(quiz)
         course = CoursePage.objects.get(path=quiz.path[: -QuizPage.steplen])
     pool = [(q, question_data(q)) for q in _candidates(questions, working)]
+    if course is not None:  # the course's own questions match first
+        pool.sort(key=lambda item: item[0].course_id != course.pk)
     in_quiz = {slot.question_id for slot in working.quiz_questions.all()} if working else set()
     to_attach: list[Question | None] = []
     foreign: list[GiftProblem] = []

@@ -1,8 +1,9 @@
 """Wagtail admin wiring for quizzes: the question bank as a snippet, searchable and filterable.
 
-Everyone sees only the questions they may use (``Question.objects.editable_by``): the listing
-and the chooser (its list, search and "chosen" lookups) of an instructor hold their courses'
-questions; superusers see every bank.
+The chooser (its list, search and "chosen" lookups) and the bank's listing hold only the
+questions the user may use (``Question.objects.editable_by``): an instructor's, those of the
+courses they teach; a superuser's, every bank. Only superusers hold the bank's snippet
+permissions, so only they list and edit it here; instructors change questions by GIFT import.
 
 Saving a question in the admin freezes a new version when its content changed, so the bank's
 history is complete (attempts also version any question changed another way when they start).

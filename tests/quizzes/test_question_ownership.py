@@ -183,6 +183,7 @@ def test_the_chooser_lists_and_searches_only_the_users_banks(
     response = client.get(multiple, {"id": [str(question_a.pk), str(b_question.pk), "x"]})
     assert "Provenance check" in response.content.decode()
     assert "Course B question" not in response.content.decode()
+    assert client.get(f"{CHOOSER}chosen/not-an-id/").status_code == 404
     client.force_login(admin_user)
     body = client.get(CHOOSER).content.decode()
     assert "Provenance check" in body and "Course B question" in body
