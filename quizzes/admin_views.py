@@ -195,9 +195,13 @@ class GiftImportView(QuizAccessMixin, WagtailAdminTemplateMixin, FormView):
         if not plan.questions and not plan.problems:
             form.add_error("file", "The file has no questions in it. Check it is a GIFT file.")
             return self.form_invalid(form)
-        outcomes = questions_import(
-            questions=plan.questions, quiz=self.quiz, actor=self.request.user, dry_run=True
-        ).outcomes
+        try:
+            outcomes = questions_import(
+                questions=plan.questions, quiz=self.quiz, actor=self.request.user, dry_run=True
+            ).outcomes
+        except GiftImportError as error:  # it would change another course's question
+            form.add_error("file", f"The file can't be imported: {error}.")
+            return self.form_invalid(form)
         by_line = {data.line: outcome for data, outcome, _ in outcomes}
         rows = plan.rows()
         for row in rows:
@@ -370,7 +374,7 @@ def quiz_gift_download(request, quiz_id: int) -> HttpResponse:
     """The quiz's questions as a GIFT file (to edit offline and import again, or for Moodle)."""
     quiz = quiz_or_404(request.user, quiz_id)
     try:
-        text = export_quiz_gift(quiz=quiz)
+        text = export_quiz_gift(quiz=quiz, user=request.user)
     except ValueError as error:
         messages.error(request, str(error))
         return redirect("quiz_admin:insight", quiz.pk)

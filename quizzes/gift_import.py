@@ -1,8 +1,7 @@
 """Importing a GIFT file into the question bank (and a quiz), and exporting a quiz as GIFT.
 
-``gift_plan`` reads and checks a file without touching the database: the parser's questions,
-mapped to Lineage's types (``gift_mapping``) and validated by each type's own block, with
-every problem tied to its line. ``gift_import`` writes a plan, all or nothing.
+``gift_plan`` (``gift_check``) reads and checks a file without touching the database;
+``gift_import`` writes its plan, all or nothing.
 
 Re-importing is idempotent. A question in the file is the same as one in the bank when:
 
@@ -14,84 +13,25 @@ Re-importing is idempotent. A question in the file is the same as one in the ban
 
 A matched question whose content is unchanged is left alone; a changed one is updated and
 gets a new ``QuestionVersion`` (attempts keep the version they started with). Anything else
-is created. Questions not yet in the quiz are appended in file order; nothing is removed.
+is created, in the quiz's course's bank (without a quiz: the admins' bank). Questions not yet
+in the quiz are appended in file order; nothing is removed. An import never changes a question
+of another course's bank: a file that would is refused, naming the quiz.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from courses.models import CoursePage
 from quizzes import services
-from quizzes.gift import GiftParseError, GiftQuestion, export_gift, parse_gift
-from quizzes.gift_mapping import (
-    GiftMappingError,
-    GiftNote,
-    QuestionData,
-    gift_from_question,
-    note_from_gift,
-    question_from_gift,
-)
+from quizzes.gift import export_gift
+from quizzes.gift_check import GiftImportError, GiftProblem, gift_plan
+from quizzes.gift_mapping import GiftNote, QuestionData, gift_from_question
 from quizzes.models import Question, QuizPage, QuizQuestion
-from quizzes.question_types import get_type
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
-
-
-@dataclass(frozen=True)
-class GiftProblem:
-    """Why one question of a file can't be imported, and where it is."""
-
-    line: int
-    message: str
-    title: str = ""
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
-
-
-class GiftImportError(Exception):
-    """The file can't be imported as it is: ``problems`` lists every question to fix."""
-
-    def __init__(self, problems: list[GiftProblem]):
-        self.problems = problems
-        more = len(problems) - 1
-        suffix = f" (and {more} more problem{'s' if more != 1 else ''})" if more else ""
-        super().__init__(f"{problems[0]}{suffix}")
-
-
-@dataclass
-class GiftPlan:
-    """A checked file: what would be imported, the notes, and what would be skipped."""
-
-    parsed: list[GiftQuestion] = field(default_factory=list)  # valid items, file order
-    questions: list[QuestionData] = field(default_factory=list)
-    notes: list[GiftNote] = field(default_factory=list)
-    problems: list[GiftProblem] = field(default_factory=list)
-
-    def rows(self) -> list[dict]:
-        """Questions, notes and problems in file order, for a preview table."""
-        note = "Not imported: descriptions are text, not questions."
-        rows = [
-            _row(q.line, get_type(q.type_name).label, q.title, q.answer_count, q.notes)
-            for q in self.questions
-        ]
-        rows += [_row(n.line, "Text (not a question)", n.title, notes=[note]) for n in self.notes]
-        rows += [_row(p.line, "", p.title, problem=p.message) for p in self.problems]
-        return sorted(rows, key=lambda row: row["line"])
-
-
-def _row(line, type_label, title, answers=0, notes=(), problem="") -> dict:
-    return {
-        "line": line,
-        "type": type_label,
-        "title": title,
-        "answers": answers,
-        "notes": list(notes),
-        "problem": problem,
-    }
 
 
 @dataclass
@@ -145,74 +85,6 @@ class ImportReport:
             "notes": [{"line": n.line, "title": n.title} for n in self.notes],
             "skipped": [{"line": p.line, "message": p.message} for p in self.skipped],
         }
-
-
-# --- Reading a file -----------------------------------------------------------------------
-
-
-def validation_messages(error: ValidationError) -> list[str]:
-    """The messages in a (nested) block validation error, flattened."""
-    block_errors = getattr(error, "block_errors", None)
-    non_block = getattr(error, "non_block_errors", None)
-    if block_errors is None and non_block is None:
-        return list(error.messages)
-    messages = [m for e in (non_block.as_data() if non_block else []) for m in e.messages]
-    for child in (block_errors or {}).values():
-        messages += validation_messages(child)
-    return messages
-
-
-def definition_clean(type_name: str, definition: dict) -> dict:
-    """The definition as the question editor would save it; ValidationError if it can't."""
-    qtype = get_type(type_name)
-    value = qtype.block.clean(qtype.block.to_python(definition))
-    return qtype.definition_from_value(value)
-
-
-def gift_plan(data: bytes | str) -> GiftPlan:
-    """Parse, map and validate a GIFT file, collecting every problem; no database writes.
-
-    Raises ``GiftImportError`` only when the file as a whole is unusable (not UTF-8).
-    """
-    try:
-        parsed = parse_gift(data, skip_invalid=True)
-    except GiftParseError as error:
-        raise GiftImportError([GiftProblem(error.line, error.message)]) from None
-    plan = GiftPlan(problems=[GiftProblem(e.line, e.message) for e in parsed.skipped])
-    first_line: dict[str, int] = {}
-    for item in parsed.questions:
-        if item.type == "description":
-            plan.parsed.append(item)
-            plan.notes.append(note_from_gift(item))
-            continue
-        try:
-            mapped = question_from_gift(item)
-            mapped = replace(
-                mapped, definition=definition_clean(mapped.type_name, mapped.definition)
-            )
-        except GiftMappingError as error:
-            plan.problems.append(GiftProblem(error.line, error.message, item.name))
-            continue
-        except ValidationError as error:
-            message = "; ".join(dict.fromkeys(validation_messages(error)))
-            plan.problems.append(GiftProblem(item.line, message, item.name))
-            continue
-        if mapped.idnumber and mapped.idnumber in first_line:
-            plan.problems.append(
-                GiftProblem(
-                    item.line,
-                    f"expected a unique ID number, but “{mapped.idnumber}” is also used on "
-                    f"line {first_line[mapped.idnumber]}",
-                    item.name,
-                )
-            )
-            continue
-        if mapped.idnumber:
-            first_line[mapped.idnumber] = item.line
-        plan.parsed.append(item)
-        plan.questions.append(mapped)
-    plan.problems.sort(key=lambda problem: problem.line)
-    return plan
 
 
 # --- Writing ------------------------------------------------------------------------------
@@ -288,29 +160,38 @@ def questions_import(
     Idempotent (see the module docstring). When questions are added to a quiz a new revision
     is saved as ``actor``; it is published if the quiz was live with no unpublished changes,
     otherwise it stays a draft for an editor to publish. A dry run writes nothing.
-    Callers check that ``actor`` may edit the quiz.
+    Raises ``GiftImportError`` (writing nothing) when the file would change a question of the
+    quiz that is not in the quiz's course's bank. Callers check that ``actor`` may edit the
+    quiz; without a quiz (the command line) questions go to the admins' bank.
     """
     report = ImportReport(dry_run=dry_run, quiz_id=quiz.pk if quiz else None)
-    working = None
+    working = course = None
     if quiz is not None:
         # Serialise imports into one quiz, so two at once can't both append the same question.
         quiz = QuizPage.objects.select_for_update().get(pk=quiz.pk)
         working = _working_quiz(quiz)
+        course = CoursePage.objects.get(path=quiz.path[: -QuizPage.steplen])
     pool = [(q, question_data(q)) for q in _candidates(questions, working)]
+    if course is not None:  # the course's own questions match first
+        pool.sort(key=lambda item: item[0].course_id != course.pk)
     in_quiz = {slot.question_id for slot in working.quiz_questions.all()} if working else set()
     to_attach: list[Question | None] = []
+    foreign: list[GiftProblem] = []
     for data in questions:
         question, existing = _match(data, pool, by_quiz=working is not None)
         if question is not None and _state(data) == _state(existing):
             outcome = UNCHANGED
         elif question is not None:
             outcome = UPDATED
-            if not dry_run:
+            if course is not None and question.course_id != course.pk:
+                foreign.append(_foreign_problem(data, quiz))
+            elif not dry_run:
                 _question_update(question, data)
         else:
             outcome = CREATED
             if not dry_run:
                 question = services.question_create(
+                    course=course,
                     title=data.title,
                     type_name=data.type_name,
                     definition=data.definition,
@@ -325,10 +206,22 @@ def questions_import(
             to_attach.append(question)
             if question is not None:
                 in_quiz.add(question.pk)
+    if foreign:
+        raise GiftImportError(foreign)  # and the atomic block undoes anything written
     report.attached = len(to_attach)
     if working is not None and to_attach and not dry_run:
         report.published = _quiz_attach(quiz, working, to_attach, actor)
     return report
+
+
+def _foreign_problem(data: QuestionData, quiz: QuizPage) -> GiftProblem:
+    return GiftProblem(
+        data.line,
+        f"“{data.title}” matches a question of the quiz “{quiz.title}” that is not in its "
+        "course's question bank, and an import never changes another course's questions. "
+        "Give it a new ID number to import it as a question of this course",
+        data.title,
+    )
 
 
 def _question_update(question: Question, data: QuestionData) -> None:
@@ -380,13 +273,21 @@ def gift_import(
 # --- Export -------------------------------------------------------------------------------
 
 
-def export_quiz_gift(*, quiz: QuizPage) -> str:
+def export_quiz_gift(*, quiz: QuizPage, user=None) -> str:
     """The quiz's questions (current bank content, quiz order) as a GIFT file.
 
     Raises ``ValueError`` naming the question when GIFT can't carry one (e.g. a weight that
-    is not one of Moodle's grades). An image artefact is written as its alt text.
+    is not one of Moodle's grades), and, given ``user``, when the quiz asks a question that
+    ``user`` may not see. An image artefact is written as its alt text.
     """
     slots = quiz.quiz_questions.select_related("question").prefetch_related("question__skills")
+    if user is not None:
+        hidden = slots.exclude(question__in=Question.objects.editable_by(user)).count()
+        if hidden:
+            raise ValueError(
+                f"The quiz “{quiz.title}” asks {hidden} question(s) from outside the question "
+                "banks you can use, so it can't be exported: replace them in the quiz first."
+            )
     gift_questions, ids = [], []
     for slot in slots.order_by("sort_order", "pk"):
         try:

@@ -124,11 +124,14 @@ def question_create(
     idnumber: str = "",
     category: str = "",
     skills: tuple[str, ...] | list[str] = (),
+    course=None,
 ) -> Question:
-    """Add a question to the bank from a plain definition in its type's JSON shape (see
-    ``quizzes/question_types``). Raises ValidationError if the definition is incomplete."""
+    """Add a question to ``course``'s bank (none: the admins') from a plain definition in its
+    type's JSON shape (see ``quizzes/question_types``). Raises ValidationError if the
+    definition is incomplete."""
     get_type(type_name)  # LookupError for a type nobody registered
     question = Question(
+        course=course,
         title=title,
         idnumber=idnumber,
         category=category,

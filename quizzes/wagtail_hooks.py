@@ -1,5 +1,10 @@
 """Wagtail admin wiring for quizzes: the question bank as a snippet, searchable and filterable.
 
+The chooser (its list, search and "chosen" lookups) and the bank's listing hold only the
+questions the user may use (``Question.objects.editable_by``): an instructor's, those of the
+courses they teach; a superuser's, every bank. Only superusers hold the bank's snippet
+permissions, so only they list and edit it here; instructors change questions by GIFT import.
+
 Saving a question in the admin freezes a new version when its content changed, so the bank's
 history is complete (attempts also version any question changed another way when they start).
 """
@@ -10,7 +15,16 @@ from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import UpdatedAtColumn
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+)
 from wagtail.snippets.views.snippets import SnippetViewSet
+
+from courses.reports import courses_taught_by
 
 from . import services
 from .models import Question
@@ -28,10 +42,50 @@ class QuestionFilterSet(WagtailFilterSet):
         distinct=True,
     )
     category = django_filters.CharFilter(lookup_expr="icontains", label="Category contains")
+    course = django_filters.ModelChoiceFilter(
+        queryset=lambda request: courses_taught_by(request.user), label="Course"
+    )
 
     class Meta:
         model = Question
-        fields = ["skills", "category"]
+        fields = ["course", "skills", "category"]
+
+
+class UsableQuestionsMixin:
+    """A chooser view over the questions the user may use, never the whole bank."""
+
+    def get_object_list(self):
+        return Question.objects.editable_by(self.request.user)
+
+
+class QuestionChooseView(UsableQuestionsMixin, ChooseView):
+    pass
+
+
+class QuestionChooseResultsView(UsableQuestionsMixin, ChooseResultsView):
+    pass
+
+
+def question_ids(values) -> list[str]:
+    """The values that can be question ids (anything else would be a 500, not a miss)."""
+    return [value for value in values if value.isascii() and value.isdigit()]
+
+
+class QuestionChosenView(SnippetChosenView):
+    def get_object(self, pk):
+        return Question.objects.editable_by(self.request.user).get(pk__in=question_ids([pk]))
+
+
+class QuestionChosenMultipleView(SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        return Question.objects.editable_by(self.request.user).filter(pk__in=question_ids(pks))
+
+
+class QuestionChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = QuestionChooseView
+    choose_results_view_class = QuestionChooseResultsView
+    chosen_view_class = QuestionChosenView
+    chosen_multiple_view_class = QuestionChosenMultipleView
 
 
 class QuestionViewSet(SnippetViewSet):
@@ -41,10 +95,14 @@ class QuestionViewSet(SnippetViewSet):
     menu_name = "question-bank"
     menu_order = 250
     add_to_admin_menu = True
-    list_display = ["title", "type_label", "category", "idnumber", UpdatedAtColumn()]
+    list_display = ["title", "type_label", "course", "category", "idnumber", UpdatedAtColumn()]
     list_per_page = 50
     filterset_class = QuestionFilterSet
     ordering = ["title"]
+    chooser_viewset_class = QuestionChooserViewSet
+
+    def get_queryset(self, request):
+        return Question.objects.editable_by(request.user).select_related("course")
 
 
 register_snippet(QuestionViewSet)

@@ -32,7 +32,7 @@ from courses.services import INSTRUCTOR_ROLE_GROUP
 from credentials.models import Credential
 from employers import services as employer_services
 from quizzes import services as quiz_services
-from quizzes.models import AttemptQuestion
+from quizzes.models import AttemptQuestion, Question
 from tests.conftest import make_user
 from tests.quizzes.quiz_factories import answers_for, make_question, make_quiz
 from tests.test_employers import install_fake_verification, make_organisation
@@ -105,8 +105,9 @@ def superuser_only(ok=200) -> dict:
 
 # Credentials in the admin: superusers (instructors too with LINEAGE_INSTRUCTORS_MAY_REVOKE).
 MANAGED = {**NO_ADMIN, "instructor": 404, "other_instructor": 404, "admin": 200}
-# The question bank is shared: any instructor may pick a question into a quiz (the chooser
-# returns its title), but only those with the snippet permissions (superusers) edit it.
+# Each question is in one course's bank: its instructors may choose it into that course's
+# quizzes (the chooser returns its title; another course's instructor gets 404), and only
+# those with the snippet permissions (superusers) edit it in the bank.
 QUESTION_BANK = superuser_only()
 # Anyone may try an action on a live course: the service decides (it redirects with a message).
 ANY_SIGNED_IN = only({}, others=302)
@@ -179,9 +180,7 @@ ROWS: dict[str, Row] = {
     "wagtailsnippets_quizzes_question:history": Row(QUESTION, QUESTION_BANK),
     "wagtailsnippets_quizzes_question:history_results": Row(QUESTION, QUESTION_BANK),
     "wagtailsnippets_quizzes_question:usage": Row(QUESTION, QUESTION_BANK),
-    "wagtailsnippetchoosers_quizzes_question:chosen": Row(
-        QUESTION, {**NO_ADMIN, "instructor": 200, "other_instructor": 200, "admin": 200}
-    ),
+    "wagtailsnippetchoosers_quizzes_question:chosen": Row(QUESTION, taught()),
 }
 
 
@@ -258,10 +257,14 @@ def world(make_course, admin_user, django_capture_on_commit_callbacks, monkeypat
     owner = users["owner"]
 
     course = make_course("Taught course", lessons=1, instructors=[users["instructor"]])
-    quiz = make_quiz(course, [make_question("single_choice")], pass_mark=50)
+    quiz = make_quiz(
+        course, [make_question("single_choice", title="TAUGHT-QUESTION")], pass_mark=50
+    )
     essay_course = make_course("Essay course", lessons=0, instructors=[users["instructor"]])
     essay_quiz = make_quiz(essay_course, [make_question("essay")], title="Write it")
-    make_course("Other course", lessons=1, instructors=[users["other_instructor"]])
+    other_course = make_course("Other course", lessons=1, instructors=[users["other_instructor"]])
+    make_quiz(other_course, [make_question("true_false", title="OTHER-COURSE-QUESTION")])
+    make_question("true_false", title="ADMINS-BANK-QUESTION")
 
     course_services.enrollment_create(user=owner, course=course)
     course_services.enrollment_create(user=owner, course=essay_course)
@@ -300,7 +303,8 @@ def world(make_course, admin_user, django_capture_on_commit_callbacks, monkeypat
         "token": token.pk,
         "question": quiz.quiz_questions.get().question_id,
     }
-    return {"users": users, "args": args}
+    question_ids = list(Question.objects.values_list("pk", flat=True))
+    return {"users": users, "args": args, "question_ids": question_ids}
 
 
 def outcome_of(response) -> object:
@@ -437,3 +441,62 @@ def test_actions_on_a_restricted_course_answer_as_its_pages_do(world, restrictio
                     f"{name} as {role} ({restriction_name}): expected {expected}, got {got}"
                 )
     assert not wrong, "\n".join(wrong)
+
+
+# --- Lists that hold questions: each role sees only its own courses' banks ------------------
+
+QUESTION_TITLES = ("TAUGHT-QUESTION", "OTHER-COURSE-QUESTION", "ADMINS-BANK-QUESTION")
+# Which question titles each role finds in every list of questions (None: no admin access).
+SEES = {
+    "anonymous": None,
+    "owner": None,
+    "learner_b": None,
+    "employer": None,
+    "instructor": {"TAUGHT-QUESTION"},
+    "other_instructor": {"OTHER-COURSE-QUESTION"},
+    "admin": set(QUESTION_TITLES),
+}
+
+
+def question_lists(world) -> dict[str, str]:
+    chooser = "wagtailsnippetchoosers_quizzes_question"
+    ids = [str(pk) for pk in world["question_ids"]]
+    return {
+        "chooser": reverse(f"{chooser}:choose"),
+        "chooser search": reverse(f"{chooser}:choose_results") + "?q=question",
+        "chosen (several)": reverse(f"{chooser}:chosen_multiple") + "?id=" + "&id=".join(ids),
+    }
+
+
+def test_each_role_finds_only_its_courses_questions_in_the_chooser(world):
+    wrong = []
+    for name, address in question_lists(world).items():
+        for role in ROLES:
+            client = Client()
+            if world["users"][role] is not None:
+                client.force_login(world["users"][role])
+            response = client.get(address)
+            expected = SEES[role]
+            if expected is None:
+                got = outcome_of(response)
+                ok = got == LOGIN
+            else:
+                body = response.content.decode()
+                got = {title for title in QUESTION_TITLES if title in body}
+                ok = response.status_code == 200 and got == expected
+            if not ok:
+                wrong.append(f"{name} ({address}) as {role}: expected {expected}, got {got}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_bank_listing_is_for_superusers_and_lists_every_bank(world):
+    address = reverse("wagtailsnippets_quizzes_question:list")
+    for role in ROLES:
+        got = request_as(world["users"][role], "get", address, None)
+        assert got == {**NO_ADMIN, "instructor": DENIED, "other_instructor": DENIED}.get(
+            role, 200
+        ), role
+    client = Client()
+    client.force_login(world["users"]["admin"])
+    body = client.get(address).content.decode()
+    assert all(title in body for title in QUESTION_TITLES)

@@ -250,3 +250,8 @@ def test_demo_quizzes_are_idempotent():
     call_command("load_demo", stdout=open("/dev/null", "w"))
     assert quiz_snapshot() == first
     assert first[:4] == (33, 33, 33, 1)
+    # every demo question is in the flagship's bank, so its instructor may see and change it
+    flagship = CoursePage.objects.get(title=FLAGSHIP)
+    assert set(Question.objects.values_list("course", flat=True)) == {flagship.pk}
+    instructor = get_user_model().objects.get(username="instructor")
+    assert Question.objects.editable_by(instructor).count() == 33

@@ -127,11 +127,16 @@ def make_question(type_name: str, title: str = "", definition: dict | None = Non
 
 
 def make_quiz(course, questions, *, title="Check your eye", slug=None, **fields) -> QuizPage:
-    """A published quiz under ``course`` asking ``questions`` (one point each, in order)."""
+    """A published quiz under ``course`` asking ``questions`` (one point each, in order).
+
+    Questions in no course's bank join ``course``'s, as a quiz asks only its course's."""
     fields.setdefault("shuffle_options", False)
     quiz = QuizPage(title=title, slug=slug or title.lower().replace(" ", "-"), **fields)
     course.add_child(instance=quiz)
     for order, question in enumerate(questions):
+        if question.course_id is None:
+            question.course = course
+            question.save(update_fields=["course"])
         QuizQuestion.objects.create(quiz=quiz, question=question, sort_order=order, points=1)
     quiz.save_revision().publish()
     return QuizPage.objects.get(pk=quiz.pk)

@@ -96,7 +96,7 @@ def test_question_create_validates_the_definition(db):
 
 def test_an_instructor_builds_a_quiz_page_in_the_admin(admin_client, make_course):
     course = make_course(lessons=1)
-    question = make_question("true_false")
+    question = make_question("true_false", course=course)
     data = nested_form_data(
         {
             "title": "Spot the disclosure",
@@ -126,7 +126,7 @@ def test_an_instructor_builds_a_quiz_page_in_the_admin(admin_client, make_course
 
 def test_a_pass_mark_outside_1_to_100_is_refused(admin_client, make_course):
     course = make_course(lessons=0)
-    question = make_question("true_false")
+    question = make_question("true_false", course=course)
     data = nested_form_data(
         {
             "title": "Bad mark",

@@ -1,6 +1,7 @@
 """``manage.py import_gift PATH [--quiz PAGE_ID] [--dry-run] [--json] [--skip-invalid]``.
 
-Imports a Moodle GIFT file into the question bank, and into a quiz when ``--quiz`` is given.
+Imports a Moodle GIFT file into a quiz and its course's question bank when ``--quiz`` is given
+(never changing a question of another course's bank), otherwise into the admins' bank.
 All or nothing: one bad question imports nothing, unless ``--skip-invalid`` (then each skipped
 question is reported on stderr). Bad input exits with status 2 and says, on stderr, which
 line is wrong and what was expected. ``--dry-run --json`` prints the parsed questions as JSON
