@@ -443,6 +443,40 @@ def run_python_step(module: str, args: list[str], env: dict, timeout: float) -> 
     return json.loads(out.read_text())
 
 
+def save_hostile(hostile: dict, *, write: bool = True) -> dict:
+    """Record the hostile uploads' figures in bench/results/hostile-<date>.json (RESULTS.md
+    shows the latest), with the machine they ran on."""
+    hostile = {"date": date.today().isoformat(), "machine": machine(), **hostile}
+    hostile["load_after"] = load_average()
+    if write:
+        RESULTS_DIR.mkdir(exist_ok=True)
+        (RESULTS_DIR / f"hostile-{hostile['date']}.json").write_text(
+            json.dumps(hostile, indent=1) + "\n"
+        )
+    return hostile
+
+
+def hostile_only(scale: str, env: dict, *, keep: bool) -> None:
+    """``--hostile-only``: the database and its credentials, then the hostile uploads alone."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    (WORK / "logs").mkdir(exist_ok=True)
+    load_before = load_average()
+    try:
+        redis_cleanup()
+        prepare_lineage(scale, env)
+        say("hostile uploads: the adversarial corpus, timed in-process")
+        hostile = run_python_step("bench.hostile", [], env, timeout=900)
+    finally:
+        if not keep:
+            database.drop(DB_NAME)
+            redis_cleanup()
+    hostile = save_hostile({"load_before": load_before, **hostile})
+    report.write_results_md()
+    say(f"wrote bench/results/hostile-{hostile['date']}.json and bench/RESULTS.md")
+    for line in report.hostile_lines(hostile):
+        print(line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", choices=sorted(SCALES), default="small")
@@ -459,6 +493,12 @@ def main() -> None:
         help="seconds of issuance measured at most (keeps `make bench` under 10 minutes)",
     )
     parser.add_argument("--no-pipeline", action="store_true")
+    parser.add_argument("--no-hostile", action="store_true", help="skip the hostile uploads")
+    parser.add_argument(
+        "--hostile-only",
+        action="store_true",
+        help="seed, then only time the hostile uploads (no servers, no load)",
+    )
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
     args = parser.parse_args()
@@ -479,6 +519,9 @@ def main() -> None:
         },
     }
     env = server_env()
+    if args.hostile_only:
+        hostile_only(args.scale, env, keep=args.keep)
+        return
     servers: list[Process] = []
     try:
         redis_cleanup()
@@ -582,6 +625,11 @@ def main() -> None:
         if not args.no_pipeline:
             say("credential pipeline: render + sign against the floor")
             results["pipeline"] = run_python_step("bench.pipeline", [], env, timeout=600)
+        if not args.no_hostile:
+            say("hostile uploads: the adversarial corpus, timed in-process")
+            results["hostile"] = save_hostile(
+                run_python_step("bench.hostile", [], env, timeout=900), write=not INSTANCE
+            )
         if args.issue:
             say(f"bulk issuance: {args.issue} pending credentials, 2 Celery worker processes")
             # The verifications above queued log-writing tasks no worker consumed: drop them,

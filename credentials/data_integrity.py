@@ -6,7 +6,8 @@ over hashData is stored as ``proofValue`` = "z" + base58btc.
 
 Canonicalisation silently drops anything JSON-LD cannot map to an absolute IRI, and whatever is
 dropped is not signed, so both signing and verification refuse such documents
-(:func:`assert_terms_defined`).
+(:func:`assert_terms_defined`, from :mod:`credentials.jsonld_terms`). Verification resolves the
+key before any canonicalisation, and caps what it decodes: it also sees untrusted documents.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,24 +27,33 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from pyld import jsonld
 
 from .jsonld_loader import processing_options
+from .jsonld_terms import UndefinedTermError, assert_terms_defined, check_terms
+
+__all__ = [
+    "CRYPTOSUITE",
+    "PROOF_TYPE",
+    "UndefinedTermError",
+    "VerificationResult",
+    "assert_terms_defined",
+    "canonicalize",
+    "hash_data",
+    "sign_eddsa_rdfc_2022",
+    "verify_eddsa_rdfc_2022",
+]
 
 PROOF_TYPE = "DataIntegrityProof"
 CRYPTOSUITE = "eddsa-rdfc-2022"
 
-_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+\-.]*:\S*$")
-_MAX_LOCATE_TRIALS = 64
+# A proof value is a 64-byte signature (88 base58 characters); base58 decoding is quadratic.
+_MAX_PROOF_VALUE_CHARS = 100
+_MAX_METHOD_CHARS = 512
+# Our proof configs are about 350 bytes of JSON: the memo keeps nothing larger, so uploads
+# with megabyte nonces cannot fill it (256 entries of at most this size).
+_MEMO_MAX_CONFIG_BYTES = 1024
+_OUR_PROOF_KEYS = frozenset(
+    {"@context", "type", "created", "verificationMethod", "cryptosuite", "proofPurpose"}
+)
 _XSD_DATETIME_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
-
-
-class UndefinedTermError(ValueError):
-    """The document holds data that JSON-LD expansion would drop, so it could not be signed."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__(
-            "JSON-LD expansion drops these properties/values, so they would not be signed: "
-            + "; ".join(problems)
-        )
 
 
 @dataclass(frozen=True)
@@ -54,119 +64,6 @@ class VerificationResult:
     reason: str = ""
 
 
-# --- JSON-LD checks -----------------------------------------------------------------------
-
-
-def _format_path(path: tuple[str | int, ...]) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out or "(root)"
-
-
-def _walk(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple, Any]]:
-    """Yield ``(path, value)`` for every value in a JSON tree, containers included."""
-    yield path, node
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key != "@context":
-                yield from _walk(value, (*path, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from _walk(value, (*path, index))
-
-
-def _expand(document: dict[str, Any]) -> tuple[list[Any], list[str | None]]:
-    dropped: list[str | None] = []
-    processor = jsonld.JsonLdProcessor(on_property_dropped=dropped.append)
-    # base=None keeps relative IRIs relative so they can be reported; pyld's default base would
-    # silently turn an undefined type "Foo" into <http://example.org/base/Foo>.
-    return processor.expand(document, processing_options(base=None)), dropped
-
-
-def _relative_iris(expanded: Any) -> Iterator[str]:
-    """Yield IRIs left relative by expansion: toRdf skips every triple that uses one."""
-    if isinstance(expanded, list):
-        for item in expanded:
-            yield from _relative_iris(item)
-        return
-    if not isinstance(expanded, dict):
-        return
-    if "@value" in expanded:
-        datatype = expanded.get("@type")
-        if datatype not in (None, "@json") and not _ABSOLUTE_IRI.match(datatype):
-            yield datatype
-        return
-    node_id = expanded.get("@id")
-    if node_id is not None and not (node_id.startswith("_:") or _ABSOLUTE_IRI.match(node_id)):
-        yield node_id
-    for type_iri in expanded.get("@type", []):
-        if not _ABSOLUTE_IRI.match(type_iri):
-            yield type_iri
-    for key, value in expanded.items():
-        if key.startswith("_:"):
-            yield key  # blank-node predicates are not standard RDF and are skipped too
-        if key not in ("@id", "@type"):
-            yield from _relative_iris(value)
-
-
-def _locate_dropped(document: dict[str, Any], names: set[str | None], count: int) -> list[str]:
-    """Find the input paths of dropped keys by removing each candidate and re-expanding.
-
-    Only runs on the error path; pyld reports what was dropped but not where. The number of
-    trial expansions is capped because verification also sees untrusted documents.
-    """
-    found: list[str] = []
-    trials = 0
-    for path, value in list(_walk(document)):
-        if not isinstance(value, dict):
-            continue
-        for key in value:
-            if key == "@context" or (key not in names and None not in names):
-                continue
-            trials += 1
-            if trials > _MAX_LOCATE_TRIALS:
-                return found
-            trial = copy.deepcopy(document)
-            target = trial
-            for part in path:
-                target = target[part]
-            del target[key]
-            if len(_expand(trial)[1]) < count:
-                found.append(f"{_format_path((*path, key))} (undefined term)")
-    return found
-
-
-def _check_terms(document: dict[str, Any]) -> list[Any]:
-    """Expand ``document`` and raise :class:`UndefinedTermError` if anything would be dropped."""
-    problems = [
-        f"{_format_path(path)} (null value)" for path, value in _walk(document) if value is None
-    ]
-    expanded, dropped = _expand(document)
-    if dropped:
-        located = _locate_dropped(document, set(dropped), len(dropped))
-        problems += located
-        if len(located) < len(dropped):
-            names = ", ".join(sorted({repr(name) for name in dropped}))
-            problems.append(f"{len(dropped) - len(located)} more undefined term(s) among {names}")
-    for iri in dict.fromkeys(_relative_iris(expanded)):
-        paths = [_format_path(p) for p, v in _walk(document) if v == iri]
-        problems += [f"{p} (relative IRI {iri!r})" for p in paths] or [f"relative IRI {iri!r}"]
-    if problems:
-        raise UndefinedTermError(problems)
-    return expanded
-
-
-def assert_terms_defined(document: dict[str, Any]) -> None:
-    """Raise :class:`UndefinedTermError` if JSON-LD expansion would drop any part of ``document``.
-
-    Detects properties that no context defines, null values, and type/id/datatype values that do
-    not expand to absolute IRIs (RDF conversion skips those). The error lists the JSON paths.
-    Contexts are resolved only through the bundled offline loader.
-    """
-    _check_terms(document)
-
-
 # --- canonicalisation and hashing ----------------------------------------------------------
 
 
@@ -175,12 +72,26 @@ def canonicalize(document: dict[str, Any]) -> str:
 
     Raises :class:`UndefinedTermError` rather than silently leaving data out.
     """
-    return _canonicalize_expanded(_check_terms(document))
+    return _canonicalize_expanded(check_terms(document))
+
+
+class _ExpandedInput(jsonld.JsonLdProcessor):
+    """A processor for input that is already expanded: ``normalize`` expands its input again
+    before converting it to RDF, and expansion is idempotent, so that second pass is skipped."""
+
+    def __init__(self, expanded: list[Any]) -> None:
+        super().__init__()
+        self.expanded = expanded
+
+    def expand(self, input_, options):
+        if input_ is self.expanded:
+            return input_
+        return super().expand(input_, options)
 
 
 def _canonicalize_expanded(expanded: list[Any]) -> str:
     options = processing_options(algorithm="URDNA2015", format="application/n-quads")
-    return jsonld.normalize(expanded, options)
+    return _ExpandedInput(expanded).normalize(expanded, options)
 
 
 def _proof_config(document: dict[str, Any], proof: dict[str, Any]) -> dict[str, Any]:
@@ -195,9 +106,28 @@ def _canonical_proof_config(config_json: str) -> bytes:
     Configs repeat: the issuer's contexts, key and purpose are constant and ``created`` has
     one-second resolution, so a worker issuing many credentials a second canonicalises each
     distinct config once. The value is a pure function of the JSON (the contexts are bundled),
-    and errors are not cached.
+    and errors are not cached. Only configs shaped like ours reach it (:func:`_memoisable`).
     """
-    return _canonicalize_expanded(_check_terms(json.loads(config_json))).encode()
+    return _canonicalize_expanded(check_terms(json.loads(config_json))).encode()
+
+
+def _memoisable(config: dict[str, Any], config_json: str) -> bool:
+    """A config as :func:`sign_eddsa_rdfc_2022` writes it, and small: anything else (a
+    verifier's upload with a megabyte nonce, say) is canonicalised without being kept."""
+    return (
+        len(config_json) <= _MEMO_MAX_CONFIG_BYTES
+        and config.keys() == _OUR_PROOF_KEYS
+        and all(isinstance(config[key], str) for key in _OUR_PROOF_KEYS - {"@context"})
+        and isinstance(config["@context"], list)
+        and all(isinstance(url, str) for url in config["@context"])
+    )
+
+
+def _canonical_config_bytes(proof_config: dict[str, Any]) -> bytes:
+    config_json = json.dumps(proof_config, sort_keys=True)
+    if _memoisable(proof_config, config_json):
+        return _canonical_proof_config(config_json)
+    return _canonicalize_expanded(check_terms(proof_config)).encode()
 
 
 def hash_data(unsigned_document: dict[str, Any], proof_config: dict[str, Any]) -> bytes:
@@ -205,8 +135,8 @@ def hash_data(unsigned_document: dict[str, Any], proof_config: dict[str, Any]) -
 
     Both inputs are checked with :func:`assert_terms_defined` first.
     """
-    config_hash = hashlib.sha256(_canonical_proof_config(json.dumps(proof_config, sort_keys=True)))
-    doc_hash = hashlib.sha256(_canonicalize_expanded(_check_terms(unsigned_document)).encode())
+    config_hash = hashlib.sha256(_canonical_config_bytes(proof_config))
+    doc_hash = hashlib.sha256(_canonicalize_expanded(check_terms(unsigned_document)).encode())
     return config_hash.digest() + doc_hash.digest()
 
 
@@ -286,6 +216,8 @@ def verify_eddsa_rdfc_2022(
     proof_value = proof.get("proofValue")
     if not isinstance(proof_value, str) or not proof_value.startswith("z"):
         return VerificationResult(False, "proofValue is not a base58btc multibase string")
+    if len(proof_value) > _MAX_PROOF_VALUE_CHARS:
+        return VerificationResult(False, "proofValue is not a 64-byte Ed25519 signature")
     try:
         signature = base58.b58decode(proof_value[1:])
     except ValueError:
@@ -295,7 +227,16 @@ def verify_eddsa_rdfc_2022(
     verification_method = proof.get("verificationMethod")
     if not isinstance(verification_method, str):
         return VerificationResult(False, "proof has no verificationMethod")
+    if len(verification_method) > _MAX_METHOD_CHARS:
+        return VerificationResult(False, "verificationMethod is too long to be a key")
 
+    # The key first: a document signed by anyone else is refused before any canonicalisation.
+    try:
+        public_key = resolve_key(verification_method)
+    except Exception as exc:  # resolver errors are verification failures, not crashes
+        return VerificationResult(False, f"cannot resolve {verification_method!r}: {exc}")
+    if not isinstance(public_key, Ed25519PublicKey):
+        return VerificationResult(False, f"{verification_method!r} is not an Ed25519 key")
     unsigned = {k: v for k, v in document.items() if k != "proof"}
     try:
         data = hash_data(unsigned, _proof_config(unsigned, proof))
@@ -303,12 +244,6 @@ def verify_eddsa_rdfc_2022(
         return VerificationResult(False, str(exc))
     except Exception as exc:  # untrusted input: any processing error is a failed verification
         return VerificationResult(False, f"cannot canonicalise document: {_describe(exc)}")
-    try:
-        public_key = resolve_key(verification_method)
-    except Exception as exc:  # resolver errors are verification failures, not crashes
-        return VerificationResult(False, f"cannot resolve {verification_method!r}: {exc}")
-    if not isinstance(public_key, Ed25519PublicKey):
-        return VerificationResult(False, f"{verification_method!r} is not an Ed25519 key")
     try:
         public_key.verify(signature, data)
     except InvalidSignature:

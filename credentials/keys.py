@@ -20,8 +20,18 @@ DID_CONTEXT_URL = "https://www.w3.org/ns/did/v1"
 MULTIKEY_CONTEXT_URL = "https://w3id.org/security/multikey/v1"
 
 
+# "z" + base58btc of 0xed01 + 32 bytes is 48 characters; base58 decoding is quadratic in length.
+_MAX_MULTIBASE_CHARS = 64
+
+
 class KeyResolutionError(LookupError):
     """A verification method could not be resolved to an Ed25519 public key."""
+
+
+def _short(value: object) -> str:
+    """A short ``repr`` for messages: identifiers in uploads can be megabytes long."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:79] + "…"
 
 
 def ed25519_public_to_multibase(public_key: Ed25519PublicKey) -> str:
@@ -36,13 +46,15 @@ def multibase_to_ed25519_public(value: str) -> Ed25519PublicKey:
     Raises :class:`KeyResolutionError` if the value is not a base58btc Ed25519 Multikey.
     """
     if not isinstance(value, str) or not value.startswith("z"):
-        raise KeyResolutionError(f"not a base58btc multibase value: {value!r}")
+        raise KeyResolutionError(f"not a base58btc multibase value: {_short(value)}")
+    if len(value) > _MAX_MULTIBASE_CHARS:
+        raise KeyResolutionError(f"too long for an Ed25519 Multikey: {_short(value)}")
     try:
         decoded = base58.b58decode(value[1:])
     except ValueError as exc:
-        raise KeyResolutionError(f"invalid base58btc in {value!r}") from exc
+        raise KeyResolutionError(f"invalid base58btc in {_short(value)}") from exc
     if len(decoded) != 34 or not decoded.startswith(ED25519_MULTICODEC):
-        raise KeyResolutionError(f"not an Ed25519 Multikey (0xed01 + 32 bytes): {value!r}")
+        raise KeyResolutionError(f"not an Ed25519 Multikey (0xed01 + 32 bytes): {_short(value)}")
     return Ed25519PublicKey.from_public_bytes(decoded[2:])
 
 
@@ -131,19 +143,21 @@ def _resolve_did_key(vm_id: str) -> Ed25519PublicKey:
     did, _, fragment = vm_id.partition("#")
     multibase = did.removeprefix("did:key:")
     if fragment and fragment != multibase:
-        raise KeyResolutionError(f"did:key fragment does not match the key: {vm_id!r}")
+        raise KeyResolutionError(f"did:key fragment does not match the key: {_short(vm_id)}")
     return multibase_to_ed25519_public(multibase)
 
 
 def _resolve_did_web(vm_id: str, documents: Mapping[str, dict[str, Any]]) -> Ed25519PublicKey:
     did, _, fragment = vm_id.partition("#")
     if not fragment:
-        raise KeyResolutionError(f"did:web verification method needs a fragment: {vm_id!r}")
+        raise KeyResolutionError(f"did:web verification method needs a fragment: {_short(vm_id)}")
     document = documents.get(did)
     if document is None:
-        raise KeyResolutionError(f"no DID document supplied for {did!r}")
+        raise KeyResolutionError(f"no DID document supplied for {_short(did)}")
     if document.get("id") != did:
-        raise KeyResolutionError(f"DID document id {document.get('id')!r} is not {did!r}")
+        raise KeyResolutionError(
+            f"DID document id {_short(document.get('id'))} is not {_short(did)}"
+        )
     for method in document.get("verificationMethod") or []:
         if not isinstance(method, dict):
             continue
@@ -153,9 +167,11 @@ def _resolve_did_web(vm_id: str, documents: Mapping[str, dict[str, Any]]) -> Ed2
         if method_id != vm_id:
             continue
         if method.get("type") != "Multikey" or method.get("controller") != did:
-            raise KeyResolutionError(f"{vm_id!r} is not a Multikey controlled by {did!r}")
+            raise KeyResolutionError(
+                f"{_short(vm_id)} is not a Multikey controlled by {_short(did)}"
+            )
         return multibase_to_ed25519_public(method.get("publicKeyMultibase", ""))
-    raise KeyResolutionError(f"{vm_id!r} is not in the verificationMethod of {did!r}")
+    raise KeyResolutionError(f"{_short(vm_id)} is not in the verificationMethod of {_short(did)}")
 
 
 def resolve_verification_method(
@@ -168,9 +184,11 @@ def resolve_verification_method(
     :class:`KeyResolutionError` when the method cannot be resolved.
     """
     if not isinstance(vm_id, str):
-        raise KeyResolutionError(f"verification method must be a string, got {vm_id!r}")
+        raise KeyResolutionError(f"verification method must be a string, got {_short(vm_id)}")
     if vm_id.startswith("did:key:"):
         return _resolve_did_key(vm_id)
     if vm_id.startswith("did:web:"):
         return _resolve_did_web(vm_id, did_web_documents or {})
-    raise KeyResolutionError(f"unsupported verification method (did:key/did:web only): {vm_id!r}")
+    raise KeyResolutionError(
+        f"unsupported verification method (did:key/did:web only): {_short(vm_id)}"
+    )

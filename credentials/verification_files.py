@@ -25,8 +25,7 @@ from .pdf_signing import (
     validate_signed_pdf,
 )
 from .verification_checks import Check
-
-MAX_JSON_DEPTH = 64
+from .verification_limits import MAX_JSON_BYTES, json_limits_problem, shown
 
 
 def max_upload_bytes() -> int:
@@ -58,40 +57,39 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed in JSON")
 
 
-def _too_deep(value: Any) -> bool:
-    stack = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > MAX_JSON_DEPTH:
-            return True
-        children = (
-            node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
-        )
-        stack.extend((child, depth + 1) for child in children)
-    return False
-
-
 def parse_json_document(data: bytes) -> dict[str, Any] | str:
-    """Parse untrusted JSON into an object, or return the problem in plain words."""
+    """Parse untrusted JSON into an object, or return the problem in plain words.
+
+    Within the upload limit and ``MAX_JSON_BYTES``; parsed first by the C parser alone and
+    held to the caps of :mod:`credentials.verification_limits`, so the strict parse (no
+    repeated keys, no NaN), whose hook runs in Python for every object, only sees a document
+    of bounded size.
+    """
     problem = size_problem(len(data))
     if problem:
         return problem
+    if len(data) > MAX_JSON_BYTES:
+        limit = MAX_JSON_BYTES / (1024 * 1024)
+        return f"The JSON is larger than {limit:g} MB, far more than any credential."
     try:
         text = bytes(data).decode("utf-8-sig")
     except UnicodeDecodeError:
         return "This is not JSON: the file is not UTF-8 text."
     try:
+        value = json.loads(text)
+        if not isinstance(value, dict):
+            return "This is not an Open Badges credential: the JSON is not an object."
+        problem = json_limits_problem(value)
+        if problem:
+            return problem
         value = json.loads(
             text, object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant
         )
     except _DuplicateKey as exc:
-        return f"The JSON repeats the key {exc.args[0]!r}, so its meaning is ambiguous."
+        key = shown(exc.args[0], 80)
+        return f"The JSON repeats the key {key}, so its meaning is ambiguous."
     except (ValueError, RecursionError) as exc:
         return f"This is not JSON: {str(exc)[:200] or 'it could not be parsed'}."
-    if not isinstance(value, dict):
-        return "This is not an Open Badges credential: the JSON is not an object."
-    if _too_deep(value):
-        return f"The JSON is nested more than {MAX_JSON_DEPTH} levels deep."
     return value
 
 

@@ -20,6 +20,7 @@ from django.utils.html import escape
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bench.hostile_corpus import pdf_from
 from credentials.openapi import STATUSES
 from credentials.rendering import BADGE_FILENAME
 from tests.fuzzing import fuzz
@@ -103,24 +104,6 @@ def test_random_ids_get_not_found_never_a_server_error(public_id, safe):
 
 
 # --- Hostile PDFs -------------------------------------------------------------------------
-
-
-def pdf_from(objects: list[bytes], *, trailer: bytes = b"") -> bytes:
-    """A syntactically plausible PDF of ``objects`` (object 1 is the catalog), with its xref."""
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        trailer,
-        xref,
-    )
-    return bytes(out)
 
 
 def stream(data: bytes, extra: bytes = b"") -> bytes:

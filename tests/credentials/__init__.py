@@ -97,6 +97,19 @@ def sample_data(**overrides: Any) -> AchievementCredentialData:
     return AchievementCredentialData(**fields)
 
 
+def signed_sample(**overrides: Any) -> dict[str, Any]:
+    """Our credential for ``sample_data(**overrides)``, signed with the test key."""
+    from credentials.data_integrity import sign_eddsa_rdfc_2022
+    from credentials.ob3 import build_achievement_credential
+
+    return sign_eddsa_rdfc_2022(
+        build_achievement_credential(sample_data(**overrides)),
+        private_key=TEST_KEY,
+        verification_method=TEST_VM,
+        created=CREATED,
+    )
+
+
 def leaf_paths(node: Any, path: tuple = ()) -> list[tuple]:
     """Every path to a non-container value of a JSON tree."""
     if isinstance(node, dict):

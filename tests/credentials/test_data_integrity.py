@@ -5,11 +5,13 @@ from __future__ import annotations
 import copy
 import json
 import socket
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
+import base58
 import pytest
 from cachetools import LRUCache
-from pyld.jsonld import JsonLdError
+from pyld.jsonld import JsonLdError, JsonLdProcessor
 
 from credentials import data_integrity as di
 from credentials import jsonld_loader
@@ -323,3 +325,96 @@ def test_concurrent_signing_from_a_cold_cache(monkeypatch):
         results = list(pool.map(lambda _: sign_ours(document), range(32)))
     assert all(r["proof"] == results[0]["proof"] for r in results)
     assert di.verify_eddsa_rdfc_2022(results[0], resolve_key=resolve_verification_method).ok
+
+
+# --- bounded work on untrusted documents (issue 12, finding 2) -------------------------------
+
+
+def count_expansions(monkeypatch) -> list[int]:
+    """Count pyld's expansions (normalize's internal one included) from now on."""
+    counted = [0]
+    real = JsonLdProcessor.expand
+
+    def expand(self, input_, options):
+        counted[0] += 1
+        return real(self, input_, options)
+
+    monkeypatch.setattr(JsonLdProcessor, "expand", expand)
+    return counted
+
+
+def python_calls(function) -> int:
+    """How many Python function calls ``function()`` makes: a deterministic measure of work."""
+    calls = [0]
+
+    def profile(frame, event, arg):
+        if event == "call":
+            calls[0] += 1
+
+    sys.setprofile(profile)
+    try:
+        function()
+    except di.UndefinedTermError:
+        pass
+    finally:
+        sys.setprofile(None)
+    return calls[0]
+
+
+def test_undefined_terms_are_located_with_one_expansion(monkeypatch):
+    document = unsigned(signed_vector())
+    document.update({f"k{i}": i for i in range(100)})
+    expansions = count_expansions(monkeypatch)
+    with pytest.raises(di.UndefinedTermError) as excinfo:
+        di.assert_terms_defined(document)
+    assert expansions[0] == 1  # was one per candidate key, up to 65
+    assert "k0 (undefined term)" in excinfo.value.problems
+
+
+def test_relative_iris_are_located_in_one_walk():
+    """Work grows linearly with the number of relative IRIs (it was one walk per IRI)."""
+
+    def work(count: int) -> int:
+        document = unsigned(signed_vector())
+        document["evidence"] = [{"id": f"evidence/{i}", "type": ["Evidence"]} for i in range(count)]
+        return python_calls(lambda: di.assert_terms_defined(document))
+
+    work(10)  # contexts loaded and resolved once, outside the measure
+    small, large = work(200), work(400)
+    assert large / small < 2.5, (small, large)
+
+
+def test_an_ambiguous_undefined_term_names_every_place_it_could_be():
+    document = unsigned(signed_vector())
+    document["credentialSubject"]["foo"] = {"foo": 1}  # the inner one is never expanded
+    with pytest.raises(di.UndefinedTermError) as excinfo:
+        di.assert_terms_defined(document)
+    places = "credentialSubject.foo, credentialSubject.foo.foo"
+    assert excinfo.value.problems == [f"undefined term 'foo' in 1 of these places: {places}"]
+
+
+def test_the_key_is_resolved_before_anything_is_canonicalised(monkeypatch):
+    document = _signed_ours()
+    expansions = count_expansions(monkeypatch)
+
+    def refuse(method):
+        raise LookupError(f"{method} is not ours")
+
+    result = di.verify_eddsa_rdfc_2022(document, resolve_key=refuse)
+    assert not result.ok and "cannot resolve" in result.reason
+    assert expansions[0] == 0
+
+
+@pytest.mark.parametrize("field", ["proofValue", "verificationMethod"])
+def test_oversized_proof_fields_are_refused_without_decoding_them(monkeypatch, field):
+    document = _signed_ours()
+    document["proof"][0][field] = "z" + "2" * 5000
+    decoded = []
+    real = base58.b58decode
+    monkeypatch.setattr(di.base58, "b58decode", lambda v: decoded.append(len(v)) or real(v))
+    expansions = count_expansions(monkeypatch)
+    result = di.verify_eddsa_rdfc_2022(document, resolve_key=resolve_verification_method)
+    assert not result.ok
+    assert all(length < 100 for length in decoded), decoded  # base58 decoding is quadratic
+    assert expansions[0] == 0
+    assert len(result.reason) < 300

@@ -8,7 +8,9 @@ credential's ``created`` with another's: these tests catch that.
 from __future__ import annotations
 
 import copy
+import gc
 import json
+import tracemalloc
 
 from credentials import data_integrity as di
 from credentials.keys import resolve_verification_method
@@ -48,3 +50,32 @@ def test_signatures_made_through_the_memo_verify_without_it():
     di._canonical_proof_config.cache_clear()
     for signed in (first, later):
         assert di.verify_eddsa_rdfc_2022(signed, resolve_key=resolve_verification_method).ok
+
+
+def test_proof_configs_from_uploads_are_not_kept():
+    """Issue 12 finding 3: the memo was keyed on whatever proof an uploader sent, so distinct
+    megabyte nonces each stayed in memory (about 2 GB a worker at 256 entries)."""
+    document = sign(unsigned(), "2026-01-01T00:00:00Z")
+    assert di.verify_eddsa_rdfc_2022(document, resolve_key=resolve_verification_method).ok
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for number in range(8):
+            upload = copy.deepcopy(document)
+            upload["proof"][0]["nonce"] = f"{number}" + "n" * 256 * 1024
+            result = di.verify_eddsa_rdfc_2022(upload, resolve_key=resolve_verification_method)
+            assert not result.ok  # the nonce is signed too: changing it breaks the signature
+            del upload
+        gc.collect()
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert kept < 512 * 1024, f"{kept / 1e6:.1f} MB kept after eight uploads"
+
+
+def test_our_own_configs_are_still_memoised():
+    di._canonical_proof_config.cache_clear()
+    document = sign(unsigned(), "2026-01-01T00:00:00Z")
+    assert di.verify_eddsa_rdfc_2022(document, resolve_key=resolve_verification_method).ok
+    assert di._canonical_proof_config.cache_info().hits == 1  # signed, then verified
