@@ -189,10 +189,10 @@ def unmatched_verdict(
     Nothing costly runs: the verdict is "not authentic" whatever the signature says, so only
     the checks that explain why (the file's own, the issuer named, the record) are listed.
     """
-    checks = list(file_checks)
+    # The record first: when the file is not ours, the issuer it names may be the change.
+    checks = [*file_checks, record_check]
     if document is not None:
         checks.append(checks_.check_issuer(document, checks_.issuer_keys()))
-    checks.append(record_check)
     failed = next(c for c in checks if not c.passed)
     return Verdict(
         found=False,

@@ -75,17 +75,16 @@ TRUST_STAGES = {
     PDF_UNCHANGED: 1,
     ISSUER: 2,
     SIGNATURE: 2,
-    MATCHES_RECORD: 3,
+    MATCHES_RECORD: 2,  # a file that is not ours may have changed the issuer it names
     NOT_REVOKED: 4,
     NOT_SUPERSEDED: 4,
     NOT_EXPIRED: 4,
 }
-AUTHENTICITY_STAGES = range(4)  # a failure here means "not authentic"; after it, a status
+AUTHENTICITY_STAGES = range(3)  # a failure here means "not authentic"; after it, a status
 UNTRUSTED_BECAUSE = {
     0: "nothing read from this file can be trusted",
     1: "nothing read from this file can be trusted",
     2: "nothing the credential says can be trusted",
-    3: "this is not the credential we issued",
 }
 
 

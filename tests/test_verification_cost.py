@@ -115,7 +115,11 @@ NOT_OURS = {
     ),
     "reordered and tampered": lambda d: (d["type"].reverse(), d.update(name="Other")),
     "an extra context": lambda d: d["@context"].append("https://evil.example/context.jsonld"),
-    "true written as 1": lambda d: d["credentialSubject"]["identifier"][0].update(hashed=1),
+    "true written as 1": lambda d: d["credentialSubject"].update(
+        identifier=[
+            {"type": "IdentityObject", "hashed": 1, "identityHash": "x", "identityType": "name"}
+        ]
+    ),
     "an id we never issued": lambda d: d.update(id=d["id"][:-4] + "AAAA"),
     "another issuer": lambda d: d.update(issuer={**d["issuer"], "id": "did:web:evil.example"}),
     "a huge nonce": lambda d: d["proof"][0].update(nonce="n" * 500_000),
