@@ -173,3 +173,15 @@ def test_the_confirmation_page_never_redirects_off_site(client, maya, next_url):
 def test_the_confirmation_page_needs_login(client):
     response = client.get(CONFIRM_URL)
     assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+def test_the_admin_says_what_the_credential_waits_for(client, maya, complete, admin_user):
+    from django.urls import reverse
+
+    complete(maya)
+    credential = Credential.objects.get()
+    client.force_login(admin_user)
+    url = reverse("credentials_admin:detail", args=[credential.pk])
+    body = client.get(url).content.decode()
+    assert "Waiting for the holder to confirm the name to print on it" in body
+    assert "Being issued" not in body
