@@ -96,10 +96,13 @@ def credentials_issue_held(*, user) -> list[Credential]:
     it (pending) and enqueue their issuance. Called by the ``credential_name_confirmed`` hook.
 
     Issuing stays exactly-once however often this runs: ``credential_issue`` does nothing
-    unless the credential is still pending.
+    unless the credential is still pending. One already being signed (an attempt counted) is
+    left alone, so its name can't change under the renderer.
     """
     held = list(
-        Credential.objects.select_for_update().filter(user=user, status=Credential.Status.PENDING)
+        Credential.objects.select_for_update().filter(
+            user=user, status=Credential.Status.PENDING, attempts=0
+        )
     )
     for credential in held:
         credential.printed_name = user.get_credential_name()
