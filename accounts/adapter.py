@@ -1,13 +1,16 @@
-"""How django-allauth behaves on Lineage: links from LINEAGE_BASE_URL, per-account limits."""
+"""How django-allauth behaves on Lineage: links from LINEAGE_BASE_URL, per-account limits,
+the name for certificates saved at sign-up, and the way back to where sign-up started."""
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from .backends import user_for_login
 from .models import User
+from .return_paths import return_path_from
 from .services import vouched_email_record
 
 
@@ -51,10 +54,26 @@ class LineageAccountAdapter(DefaultAccountAdapter):
             return f"account:{user.pk}"
         return super()._get_login_attempts_cache_key(request, **credentials)
 
+    def save_user(self, request, user, form, commit=True):
+        # The person typed this name for their certificates: it counts as confirmed.
+        name = form.cleaned_data.get("credential_name", "").strip()
+        if name:
+            user.credential_name = name
+            user.credential_name_confirmed_at = timezone.now()
+        return super().save_user(request, user, form, commit=commit)
+
     # Links in emails are built from LINEAGE_BASE_URL, never from the request's Host header.
 
     def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        """The link, carrying the page sign-up (or the login that resent it) started from.
+
+        The same browser resumes the sign-up and goes there logged in; another browser is
+        asked to log in first (``accounts.views.ConfirmEmailView``).
+        """
         path = reverse("account_confirm_email", args=[emailconfirmation.key])
+        back = return_path_from(request) if request is not None else None
+        if back:
+            path += "?" + urlencode({"next": back})
         return settings.LINEAGE_BASE_URL + path
 
     def get_reset_password_from_key_url(self, key: str) -> str:

@@ -9,10 +9,9 @@ permissions replaces the version in every key, so it is current at once. Only wh
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 
-from lms.cache import version_bump, version_get
+from lms.cache import version_bump, versioned_get_or_set
 
 VERSION_KEY = "admin-access:version"
 TIMEOUT = 300  # seconds; bounds a change made without signals (raw SQL, bulk inserts)
@@ -24,12 +23,12 @@ def may_access_admin(user) -> bool:
         return False
     if user.is_staff or user.is_superuser:
         return True
-    key = f"admin-access:{user.pk}:{version_get(VERSION_KEY)}"
-    allowed = cache.get(key)
-    if allowed is None:
-        allowed = user.has_perm("wagtailadmin.access_admin")
-        cache.set(key, allowed, TIMEOUT)
-    return allowed
+    return versioned_get_or_set(
+        f"admin-access:{user.pk}",
+        version_key=VERSION_KEY,
+        compute=lambda: user.has_perm("wagtailadmin.access_admin"),
+        timeout=TIMEOUT,
+    )
 
 
 def admin_access_version_bump(**kwargs) -> None:

@@ -29,6 +29,25 @@ class PlainFieldsMixin:
                 field.help_text = self.hints[name]
 
 
+def _model_field(name: str, **kwargs) -> forms.Field:
+    return User._meta.get_field(name).formfield(**kwargs)
+
+
+CREDENTIAL_NAME_REQUIRED = "Enter your name as it should be printed on your certificates"
+
+
+def credential_name_field(**kwargs) -> forms.Field:
+    """The name to print on certificates, required (sign-up and the confirmation page)."""
+    field = _model_field(
+        "credential_name",
+        required=True,
+        error_messages={"required": CREDENTIAL_NAME_REQUIRED},
+        **kwargs,
+    )
+    field.widget.attrs.update(autocomplete="name", spellcheck="false")
+    return field
+
+
 class LoginForm(PlainFieldsMixin, allauth_forms.LoginForm):
     labels = {"login": "Username or email address", "remember": "Keep me logged in"}
     # The "Forgotten your password?" link sits under the form instead.
@@ -41,6 +60,13 @@ class LoginForm(PlainFieldsMixin, allauth_forms.LoginForm):
 
 
 class SignupForm(PlainFieldsMixin, allauth_forms.SignupForm):
+    credential_name = credential_name_field(
+        label="Your full name",
+        help_text="Printed on your certificates exactly as you type it, including capitals and "
+        "accents. You can change it later on your profile.",
+    )
+    field_order = ["credential_name", "email", "username", "password1", "password2"]
+
     labels = {
         "email": "Email address",
         "username": "Username",
@@ -129,10 +155,6 @@ VISIBILITY_EXPLAINED = {
 }
 
 
-def _model_field(name: str, **kwargs) -> forms.Field:
-    return User._meta.get_field(name).formfield(**kwargs)
-
-
 class ProfileForm(forms.Form):
     """A plain form (not a ModelForm), so a failed submit never touches ``request.user``."""
 
@@ -162,6 +184,14 @@ class ProfileForm(forms.Form):
             {"radio": radio, "explained": VISIBILITY_EXPLAINED[radio.data["value"]]}
             for radio in self["verification_visibility"]
         ]
+
+
+class CredentialNameForm(forms.Form):
+    credential_name = credential_name_field(
+        label="Name to print on your certificates",
+        help_text="Exactly as it should appear, including capitals and accents. A certificate "
+        "can't be edited once it is signed: changing the name later reissues it.",
+    )
 
 
 class AccountDeleteForm(forms.Form):

@@ -14,3 +14,7 @@ account_deleting = Signal()
 # kwargs: user, old_name, new_name. Sent inside the profile update's transaction when the
 # name to print on credentials changes (credentials reissue the holder's current ones).
 credential_name_changed = Signal()
+
+# kwargs: user. Sent inside the transaction in which a person first confirms the name to print
+# on their credentials, after it is saved (credentials issue the ones that waited for it).
+credential_name_confirmed = Signal()

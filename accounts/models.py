@@ -51,6 +51,15 @@ class User(AbstractUser):
         blank=True,
         help_text="Your name exactly as it should be printed on certificates.",
     )
+    # Credentials wait (pending) until the person has said which name to print: at sign-up,
+    # on the profile or on the confirmation page. An administrator's entry doesn't count.
+    credential_name_confirmed_at = models.DateTimeField(
+        "name on credentials confirmed",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the person last confirmed the name to print on their credentials.",
+    )
     verification_visibility = models.CharField(
         "who can see my credentials",
         max_length=12,
@@ -77,6 +86,10 @@ class User(AbstractUser):
 
     def get_credential_name(self) -> str:
         return self.credential_name or self.get_full_name() or self.get_display_name()
+
+    @property
+    def credential_name_confirmed(self) -> bool:
+        return self.credential_name_confirmed_at is not None
 
     def save(self, *args, **kwargs):
         self.email = self.__class__.objects.normalize_email(self.email).lower()

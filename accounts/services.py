@@ -2,9 +2,35 @@
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils import timezone
 
-from .hooks import account_deleting, credential_name_changed
+from .hooks import account_deleting, credential_name_changed, credential_name_confirmed
 from .models import User, VerificationVisibility
+
+
+def _confirmed_before(user: User) -> bool:
+    """Lock the person's row and say whether they had confirmed their credential name.
+
+    The lock orders this against a course completion creating a credential for them
+    (``credentials.services.credential_create_for_completion`` locks the same row), so a
+    credential is either created after the confirmation or released by it, never missed.
+    """
+    confirmed_at = (
+        User.objects.select_for_update()
+        .filter(pk=user.pk)
+        .values_list("credential_name_confirmed_at", flat=True)
+        .get()
+    )
+    return confirmed_at is not None
+
+
+def _credential_name_announce(*, user: User, old_name: str, confirmed_before: bool) -> None:
+    # First the credentials that waited for a confirmed name, then the reissue of issued ones.
+    if not confirmed_before:
+        credential_name_confirmed.send(sender=User, user=user)
+    new_name = user.get_credential_name()
+    if new_name != old_name:
+        credential_name_changed.send(sender=User, user=user, old_name=old_name, new_name=new_name)
 
 
 @transaction.atomic
@@ -17,23 +43,49 @@ def profile_update(
 ) -> User:
     """Save what a person may change about themselves on their profile page.
 
-    The visibility applies to credentials issued from now on. A changed name on credentials
+    The visibility applies to credentials issued from now on. Saving confirms the name on
+    credentials (an empty one is a choice too: the display name is printed). A changed name
     is announced (``credential_name_changed``) in the same transaction, so current
-    credentials are reissued with the new name and the old ones superseded.
+    credentials are reissued with the new name and the old ones superseded; a first
+    confirmation (``credential_name_confirmed``) issues the credentials that waited for it.
     """
     if verification_visibility not in VerificationVisibility.values:
         raise ValueError(f"Unknown verification visibility {verification_visibility!r}")
+    confirmed_before = _confirmed_before(user)
     old_name = user.get_credential_name()
-    with transaction.atomic():
-        user.display_name = display_name.strip()
-        user.credential_name = credential_name.strip()
-        user.verification_visibility = verification_visibility
-        user.save(update_fields=["display_name", "credential_name", "verification_visibility"])
-        new_name = user.get_credential_name()
-        if new_name != old_name:
-            credential_name_changed.send(
-                sender=User, user=user, old_name=old_name, new_name=new_name
-            )
+    user.display_name = display_name.strip()
+    user.credential_name = credential_name.strip()
+    user.verification_visibility = verification_visibility
+    user.credential_name_confirmed_at = timezone.now()
+    user.save(
+        update_fields=[
+            "display_name",
+            "credential_name",
+            "verification_visibility",
+            "credential_name_confirmed_at",
+        ]
+    )
+    _credential_name_announce(user=user, old_name=old_name, confirmed_before=confirmed_before)
+    return user
+
+
+@transaction.atomic
+def credential_name_confirm(*, user: User, credential_name: str) -> User:
+    """The person confirms the name to print on their credentials (not empty).
+
+    Credentials earned before a first confirmation wait, pending, and are issued with this
+    name once it is given; a name different from the one used so far reissues current
+    credentials, as on the profile page.
+    """
+    name = credential_name.strip()
+    if not name:
+        raise ValueError("The name to print on credentials can't be empty.")
+    confirmed_before = _confirmed_before(user)
+    old_name = user.get_credential_name()
+    user.credential_name = name
+    user.credential_name_confirmed_at = timezone.now()
+    user.save(update_fields=["credential_name", "credential_name_confirmed_at"])
+    _credential_name_announce(user=user, old_name=old_name, confirmed_before=confirmed_before)
     return user
 
 

@@ -188,6 +188,7 @@ def build_users(prefix: str, count: int, password_hash: str) -> list:
     from django.contrib.auth import get_user_model
 
     User = get_user_model()
+    now = datetime.now(UTC)
     bulk(
         User,
         (
@@ -197,6 +198,7 @@ def build_users(prefix: str, count: int, password_hash: str) -> list:
                 password=password_hash,
                 display_name=f"Bench {prefix.title()} {n}",
                 credential_name=f"Bench {prefix.title()} {n}",
+                credential_name_confirmed_at=now,
                 is_active=True,
             )
             for n in range(count)

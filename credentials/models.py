@@ -35,7 +35,18 @@ class CredentialQuerySet(models.QuerySet):
         return self.filter(user=user) if user.is_authenticated else self.none()
 
     def stuck_pending(self, *, older_than):
-        return self.filter(status=Credential.Status.PENDING, updated_at__lt=older_than)
+        """Pending too long, leaving out those waiting for their holder to confirm a name."""
+        return self.filter(
+            status=Credential.Status.PENDING,
+            updated_at__lt=older_than,
+            user__credential_name_confirmed_at__isnull=False,
+        )
+
+    def awaiting_name(self):
+        """Pending until their holder confirms the name to print on them."""
+        return self.filter(
+            status=Credential.Status.PENDING, user__credential_name_confirmed_at__isnull=True
+        )
 
 
 class Credential(models.Model):

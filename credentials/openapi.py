@@ -1,11 +1,15 @@
-"""The OpenAPI 3.1 description of the verification API, served at ``/api/v1/openapi.json``.
+"""The OpenAPI 3.1 description of the verification API, served at ``/api/v1/openapi.json``
+and, readable, at ``/api/docs/`` (``credentials.api_docs``).
 
 Built in Python so the servers URL follows ``LINEAGE_BASE_URL``; the schemas are JSON Schema
-2020-12 (OpenAPI 3.1), which the tests use to validate real responses.
+2020-12 (OpenAPI 3.1), which the tests use to validate real responses. Other apps add their
+own endpoints (employers' bulk check) with ``register_openapi_part``: credentials never
+imports them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -142,6 +146,37 @@ SCHEMAS: dict[str, Any] = {
 }
 
 
+def file_upload_body(description: str) -> dict[str, Any]:
+    """A required request body: one file in the multipart field ``file``."""
+    return {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary", "description": description}
+                    },
+                }
+            }
+        },
+    }
+
+
+# Each returns (paths, schemas) to add to the document; called whenever it is built, so
+# figures that come from settings stay current.
+OpenApiPart = Callable[[], tuple[dict[str, Any], dict[str, Any]]]
+openapi_parts: list[OpenApiPart] = []
+
+
+def register_openapi_part(part: OpenApiPart) -> OpenApiPart:
+    """Add ``part``'s paths and schemas to the document (once, however often registered)."""
+    if part not in openapi_parts:
+        openapi_parts.append(part)
+    return part
+
+
 def openapi_document() -> dict[str, Any]:
     """The OpenAPI 3.1 document for the verification endpoints."""
     not_found = {
@@ -155,6 +190,12 @@ def openapi_document() -> dict[str, Any]:
         "description": "The credential id printed on the certificate and in its QR code.",
         "schema": {"type": "string"},
     }
+    paths: dict[str, Any] = {}
+    schemas: dict[str, Any] = dict(SCHEMAS)
+    for part in openapi_parts:
+        part_paths, part_schemas = part()
+        paths.update(part_paths)
+        schemas.update(part_schemas)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -162,16 +203,22 @@ def openapi_document() -> dict[str, Any]:
             "version": "1.0.0",
             "description": "Verify credentials by id, or by uploading the signed PDF "
             "certificate or the Open Badges 3.0 JSON. No account needed; an employer API token "
-            "(Authorization: Bearer) raises the rate limit. See docs/api.md.",
+            "(Authorization: Bearer) raises the rate limit, and lets an approved organisation "
+            "check many ids at once.",
+        },
+        "externalDocs": {
+            "description": "This document as a readable page",
+            "url": f"{settings.LINEAGE_BASE_URL}/api/docs/",
         },
         "servers": [{"url": settings.LINEAGE_BASE_URL}],
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": schemas,
             "securitySchemes": {
                 "bearerAuth": {
                     "type": "http",
                     "scheme": "bearer",
-                    "description": "Optional employer API token: a higher rate limit.",
+                    "description": "An employer API token (lin_...): optional for verifying, "
+                    "where it raises the rate limit; required for bulk checks.",
                 }
             },
         },
@@ -195,25 +242,9 @@ def openapi_document() -> dict[str, Any]:
                     "summary": "Verify an uploaded PDF certificate or Open Badges JSON",
                     "description": "Nothing uploaded is stored. The file type is recognised "
                     "from its content.",
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "multipart/form-data": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["file"],
-                                    "properties": {
-                                        "file": {
-                                            "type": "string",
-                                            "format": "binary",
-                                            "description": "The PDF or JSON file (5 MB at most"
-                                            " by default).",
-                                        }
-                                    },
-                                }
-                            }
-                        },
-                    },
+                    "requestBody": file_upload_body(
+                        "The PDF or JSON file (5 MB at most by default)."
+                    ),
                     "responses": {
                         "200": _verdict_response("The verdict for the file."),
                         "400": _verdict_response(
@@ -246,5 +277,6 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"200": {"description": "The OpenAPI document."}},
                 }
             },
+            **paths,
         },
     }

@@ -2,7 +2,7 @@
 
 from django.dispatch import receiver
 
-from accounts.hooks import account_deleting, credential_name_changed
+from accounts.hooks import account_deleting, credential_name_changed, credential_name_confirmed
 from courses.hooks import course_completed
 
 from . import services
@@ -26,3 +26,9 @@ def withdraw_credentials_on_account_deletion(sender, user, **kwargs):
 def reissue_credentials_on_name_change(sender, user, **kwargs):
     """A new name on the profile reissues current credentials (the old ones superseded)."""
     services.credentials_reissue_for_name_change(user=user)
+
+
+@receiver(credential_name_confirmed, dispatch_uid="credentials.issue_on_name_confirmed")
+def issue_held_credentials_on_name_confirmed(sender, user, **kwargs):
+    """Credentials that waited for the holder to confirm their name are issued with it."""
+    services.credentials_issue_held(user=user)

@@ -4,7 +4,9 @@ Exactly-once issuance rests on the database, not on the queue: the active-creden
 constraint allows one live credential per learner and course; ``credential_issue`` locks
 the row, does nothing unless it is still pending, counts attempts in the row, and writes the
 PDF under a name derived from the public id, so a retried or redelivered task overwrites its
-own file instead of leaving an orphan.
+own file instead of leaving an orphan. A credential whose holder has not yet confirmed the
+name to print stays pending, not enqueued and refused by ``credential_issue``, until
+``credentials_issue_held`` releases it.
 """
 
 import hashlib
@@ -13,6 +15,7 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -53,8 +56,11 @@ def credential_create_for_completion(
 
     Called by the ``course_completed`` hook inside the completion's transaction. An earlier
     active credential for the same course (e.g. an expired one being renewed) is superseded.
+    If the holder has not confirmed the name to print, it waits (pending, not enqueued).
     """
-    user = completion.user
+    # Locked and read afresh: a confirmation committed meanwhile either came first (its
+    # name is used here) or waits for this transaction and then releases this credential.
+    user = get_user_model().objects.select_for_update().get(pk=completion.user_id)
     previous = list(
         Credential.objects.select_for_update().active().filter(user=user, course=completion.course)
     )
@@ -78,8 +84,30 @@ def credential_create_for_completion(
         old.save(update_fields=["status", "updated_at"])
     credential.save()
     Credential.objects.filter(pk__in=[c.pk for c in previous]).update(superseded_by=credential)
-    _enqueue_issue(credential.pk)
+    if user.credential_name_confirmed:
+        _enqueue_issue(credential.pk)
     return credential
+
+
+@transaction.atomic
+def credentials_issue_held(*, user) -> list[Credential]:
+    """The holder has confirmed the name to print: put it on the credentials that waited for
+    it (pending) and enqueue their issuance. Called by the ``credential_name_confirmed`` hook.
+
+    Issuing stays exactly-once however often this runs: ``credential_issue`` does nothing
+    unless the credential is still pending. One already being signed (an attempt counted) is
+    left alone, so its name can't change under the renderer.
+    """
+    held = list(
+        Credential.objects.select_for_update().filter(
+            user=user, status=Credential.Status.PENDING, attempts=0
+        )
+    )
+    for credential in held:
+        credential.printed_name = user.get_credential_name()
+        credential.save(update_fields=["printed_name", "updated_at"])
+        _enqueue_issue(credential.pk)
+    return held
 
 
 def _claim_attempt(credential_id: int) -> Credential | None:
@@ -94,6 +122,8 @@ def _claim_attempt(credential_id: int) -> Credential | None:
         )
         if credential is None or credential.status != Credential.Status.PENDING:
             return None
+        if credential.user is not None and not credential.user.credential_name_confirmed:
+            return None  # waits for its holder's name (credentials_issue_held)
         credential.attempts += 1
         credential.save(update_fields=["attempts", "updated_at"])
         return credential
@@ -106,7 +136,8 @@ def pdf_name(credential: Credential) -> str:
 def credential_issue(*, credential_id: int) -> Credential | None:
     """Render, sign and store both artefacts, then mark the credential issued. Idempotent.
 
-    Returns None when there is nothing to do (already issued, revoked, superseded...).
+    Returns None when there is nothing to do (already issued, revoked, superseded, waiting
+    for its holder to confirm their name...).
     Rendering and signing happen outside any transaction (they take tens of milliseconds);
     the final state change re-checks the row under a lock.
     """

@@ -1,8 +1,9 @@
-"""Public verification: the pages under /verify/ and the JSON API under /api/v1/."""
+"""Public verification: the pages under /verify/, the JSON API under /api/v1/ and its
+reference at /api/docs/."""
 
 from django.urls import path, re_path
 
-from . import api, verification_views
+from . import api, api_docs, verification_views
 
 app_name = "verification"
 
@@ -27,4 +28,5 @@ urlpatterns = [
     ),
     path("api/v1/verifications", api.verifications, name="api_verifications"),
     path("api/v1/openapi.json", api.openapi, name="api_openapi"),
+    path("api/docs/", api_docs.api_docs, name="api_docs"),
 ]

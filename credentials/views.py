@@ -61,9 +61,21 @@ class StatusDisplay:
     tone: str
 
 
-def credential_status_display(credential: Credential) -> StatusDisplay:
-    """The holder's verdict. Expiry is derived (``is_expired``), never a stored status."""
+def credential_status_display(credential: Credential, *, holder=None) -> StatusDisplay:
+    """The holder's verdict. Expiry is derived (``is_expired``), never a stored status.
+
+    ``holder`` (the signed-in holder, already loaded) tells a credential waiting for them to
+    confirm their name apart from one being signed.
+    """
     status = Credential.Status
+    if (
+        credential.status == status.PENDING
+        and holder is not None
+        and not holder.credential_name_confirmed
+    ):
+        return StatusDisplay(
+            "awaiting_name", "Waiting for your name", "Confirm your name to receive it", "neutral"
+        )
     if credential.status == status.ISSUED and credential.is_expired:
         expired_on = format_date(credential.expires_on, DATE_FORMAT)
         return StatusDisplay("expired", "Expired", f"Expired on {expired_on}", "expired")
@@ -125,7 +137,7 @@ def _render_detail(request, credential: Credential, form: VisibilityForm):
     is_issued = credential.status == Credential.Status.ISSUED
     context = {
         "credential": credential,
-        "status": credential_status_display(credential),
+        "status": credential_status_display(credential, holder=request.user),
         "course_title": credential.snapshot["course"]["title"],
         "course_code": credential.snapshot["course"].get("code", ""),
         "edition": credential.snapshot.get("edition", ""),
@@ -241,9 +253,13 @@ def dashboard_section(user) -> tuple[str, dict] | None:
         {
             "credential": credential,
             "title": credential.snapshot["course"]["title"],
-            "status": credential_status_display(credential),
+            "status": credential_status_display(credential, holder=user),
             "can_download": _can_download(credential),
         }
         for credential in credentials
     ]
-    return "credentials/dashboard_section.html", {"credentials": items}
+    awaiting_name = any(item["status"].key == "awaiting_name" for item in items)
+    return "credentials/dashboard_section.html", {
+        "credentials": items,
+        "awaiting_name": awaiting_name,
+    }

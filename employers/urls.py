@@ -1,12 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import landing_views, views
 
 app_name = "employers"
 
 urlpatterns = [
-    path("", views.index, name="index"),
-    path("signup/", views.signup, name="signup"),
+    path("", landing_views.index, name="index"),
+    path("signup/", landing_views.signup, name="signup"),
     path("api/bulk-check", views.api_bulk_check, name="api_bulk_check"),
     path("<int:organisation_id>/", views.organisation_home, name="organisation"),
     path("<int:organisation_id>/check/", views.credential_check, name="check"),

@@ -1,4 +1,4 @@
-"""The employer area: registering an organisation, checking credentials, tokens, bulk checks.
+"""The employer area: checking credentials, the checked list, API tokens, bulk checks.
 
 Views stay thin: they find the member's organisation (any other is a 404, so nobody learns it
 exists), validate a form, call a service and redirect. Pages that only approved organisations
@@ -24,7 +24,6 @@ from .forms import (
     BulkCheckForm,
     CheckedCredentialSaveForm,
     CredentialCheckForm,
-    OrganisationSignupForm,
     verdict_token,
 )
 from .models import ApiToken, CheckedCredential, Organisation, verdict_look
@@ -56,40 +55,6 @@ def _too_large(request) -> bool:
     except ValueError:
         return True
     return length > bulk.MAX_UPLOAD_BYTES + UPLOAD_OVERHEAD_BYTES
-
-
-# --- Entry points ---------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def index(request):
-    """Straight to the member's organisation; to sign-up for people who have none."""
-    organisations = list(Organisation.objects.for_member(request.user))
-    if not organisations:
-        return redirect("employers:signup")
-    if len(organisations) == 1:
-        return redirect("employers:organisation", organisations[0].pk)
-    return render(request, "employers/index.html", {"organisations": organisations})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def signup(request):
-    form = OrganisationSignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            organisation = services.organisation_register(user=request.user, **form.cleaned_data)
-        except services.OrganisationError as error:
-            form.add_error("name", str(error))
-        else:
-            messages.success(
-                request,
-                f"{organisation.name} is registered and waiting for approval. "
-                "We'll review it soon; until then you can check credentials one at a time.",
-            )
-            return redirect("employers:organisation", organisation.pk)
-    return render(request, "employers/signup.html", {"form": form})
 
 
 @login_required

@@ -170,3 +170,14 @@ def version_get(key: str) -> str:
 def version_bump(key: str) -> None:
     """Replace the version at ``key``: everything keyed by the old one is stale."""
     cache.set(key, uuid.uuid4().hex, None)
+
+
+def versioned_get_or_set(key: str, *, version_key: str, compute, timeout: int):
+    """The value cached at ``key`` under the current version at ``version_key``, computed
+    (and cached for ``timeout`` seconds) when missing; ``version_bump`` makes it stale."""
+    versioned = f"{key}:{version_get(version_key)}"
+    value = cache.get(versioned)
+    if value is None:
+        value = compute()
+        cache.set(versioned, value, timeout)
+    return value

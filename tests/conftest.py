@@ -6,6 +6,7 @@ import os
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from wagtail.models import Site
 
 from courses.services import INSTRUCTOR_ROLE_GROUP
@@ -94,6 +95,9 @@ def isolated_cache():
 
 
 def make_user(username: str, **extra):
+    """A person who has confirmed their name on credentials (pass
+    ``credential_name_confirmed_at=None`` for one whose credentials wait for it)."""
+    extra.setdefault("credential_name_confirmed_at", timezone.now())
     user = get_user_model().objects.create_user(
         username=username, email=f"{username}@example.org", password=PASSWORD, **extra
     )

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.test import Client
@@ -140,6 +141,8 @@ ROWS: dict[str, Row] = {
     "verification:credential": Row(P, everyone(200)),
     "verification:credential_json": Row(P, everyone(200)),
     "verification:api_credential": Row(P, everyone(200)),
+    # The key is the secret: anyone holding the link sees its button; only a POST confirms.
+    "account_confirm_email": Row({"key": "confirmation_key"}, everyone(200)),
     # Employers' lists, tokens and checks.
     "employers:organisation": Row(ORG, MEMBER_ONLY),
     "employers:check": Row(ORG, MEMBER_ONLY),
@@ -290,7 +293,11 @@ def world(make_course, admin_user, django_capture_on_commit_callbacks, monkeypat
     token, _ = employer_services.api_token_create(
         organisation=organisation, name="A token", created_by=users["employer"]
     )
+    unconfirmed = EmailAddress.objects.create(
+        user=users["learner_b"], email=users["learner_b"].email, primary=True, verified=False
+    )
     args = {
+        "confirmation_key": EmailConfirmationHMAC(unconfirmed).key,
         "course": course.pk,
         "lesson": lesson.pk,
         "quiz": quiz.pk,

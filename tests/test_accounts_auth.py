@@ -1,12 +1,14 @@
 """Sign-up, email verification, login, logout and password reset through django-allauth."""
 
 import re
+from urllib.parse import urlencode
 from uuid import uuid4
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.test import Client
 
 from tests.conftest import PASSWORD, make_user
 
@@ -37,11 +39,15 @@ def link_path(body: str, settings) -> str:
     return links[0]
 
 
-def sign_up(client, *, username="nadia", email="nadia@example.org"):
-    return client.post(
-        "/accounts/signup/",
-        {"email": email, "username": username, "password1": PASSWORD, "password2": PASSWORD},
-    )
+def sign_up(client, *, username="nadia", email="nadia@example.org", **extra):
+    data = {
+        "credential_name": "Nadia Haddad",
+        "email": email,
+        "username": username,
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+    }
+    return client.post("/accounts/signup/", {**data, **extra})
 
 
 # --- Sign-up and email verification -------------------------------------------------------
@@ -55,6 +61,9 @@ def test_sign_up_verify_then_log_in(client, settings):
     user = get_user_model().objects.get(username="nadia")
     assert user.email == "nadia@example.org"
     assert not EmailAddress.objects.get(user=user).verified
+    # The name for certificates is asked at sign-up, and typing it there confirms it.
+    assert user.credential_name == "Nadia Haddad"
+    assert user.credential_name_confirmed
 
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -70,10 +79,94 @@ def test_sign_up_verify_then_log_in(client, settings):
     confirmed = client.post(path)
     assert confirmed.status_code == 302
     assert EmailAddress.objects.get(user=user).verified
-
-    response = client.post("/accounts/login/", {"login": "nadia", "password": PASSWORD})
-    assert response.status_code == 302
+    # Confirming in the browser that signed up logs the person in.
     assert logged_in_user_id(client) == str(user.pk)
+
+
+def test_sign_up_asks_for_the_name_for_certificates(client):
+    response = sign_up(client, credential_name="  ")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert '<a href="#id_credential_name">Enter your name as it should be printed' in body
+    assert not get_user_model().objects.filter(username="nadia").exists()
+    page = client.get("/accounts/signup/").content.decode()
+    assert '<label for="id_credential_name">Your full name</label>' in page
+    # The name comes first, then the email address.
+    assert page.index('name="credential_name"') < page.index('name="email"')
+
+
+# --- Back to where sign-up started --------------------------------------------------------
+
+COURSE_PATH = "/courses/editing-with-generative-tools/"
+
+
+def confirmation_path(settings) -> str:
+    return link_path(mail.outbox[-1].body, settings)
+
+
+@pytest.mark.parametrize("start", [COURSE_PATH, "/employers/signup/"])
+def test_confirming_in_the_same_browser_logs_in_and_returns_where_sign_up_started(
+    client, settings, start
+):
+    """A learner from a course, or an employer from the employer area."""
+    response = sign_up(client, next=start)
+    assert response.url == "/accounts/confirm-email/"
+    path = confirmation_path(settings)
+    assert path.endswith("?" + urlencode({"next": start}))
+    page = client.get(path).content.decode()
+    assert f'<input type="hidden" name="next" value="{start}">' in page
+
+    confirmed = client.post(path.split("?")[0], {"next": start})
+    assert confirmed.status_code == 302 and confirmed.url == start
+    user = get_user_model().objects.get(username="nadia")
+    assert logged_in_user_id(client) == str(user.pk)
+
+
+@pytest.mark.parametrize("start", [COURSE_PATH, "/employers/signup/"])
+def test_confirming_in_another_browser_asks_to_log_in_then_returns(client, settings, start):
+    sign_up(client, next=start)
+    path = confirmation_path(settings)
+
+    other = Client()  # another browser: no sign-up in its session
+    other.get(path)
+    confirmed = other.post(path.split("?")[0], {"next": start})
+    login_url = "/accounts/login/?" + urlencode({"next": start})
+    assert confirmed.status_code == 302 and confirmed.url == login_url
+    assert logged_in_user_id(other) is None
+    assert EmailAddress.objects.get(email="nadia@example.org").verified
+
+    login_page = other.get(login_url).content.decode()
+    assert f'<input type="hidden" name="next" value="{start}">' in login_page
+    response = other.post(
+        "/accounts/login/", {"login": "nadia", "password": PASSWORD, "next": start}
+    )
+    assert response.status_code == 302 and response.url == start
+    assert logged_in_user_id(other) is not None
+
+
+def test_a_link_resent_at_login_still_returns_there(client, settings):
+    user = make_user("nadia")
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
+    client.post("/accounts/login/", {"login": "nadia", "password": PASSWORD, "next": COURSE_PATH})
+    assert confirmation_path(settings).endswith("?" + urlencode({"next": COURSE_PATH}))
+
+
+@pytest.mark.parametrize("browser", ["same", "other"])
+@pytest.mark.parametrize(
+    "evil",
+    ["https://evil.example/", "//evil.example/", "/\\evil.example/", "http:/evil.example"],
+)
+def test_sign_up_and_confirmation_never_redirect_off_site(client, settings, evil, browser):
+    sign_up(client, next=evil)
+    path = confirmation_path(settings)
+    assert "?" not in path and "evil" not in mail.outbox[-1].body  # no next in the email
+
+    confirming = client if browser == "same" else Client()
+    page = confirming.get(f"{path}?{urlencode({'next': evil})}").content.decode()
+    assert "evil" not in page
+    confirmed = confirming.post(path, {"next": evil})
+    assert confirmed.status_code == 302 and "evil" not in confirmed.url
+    assert EmailAddress.objects.get(email="nadia@example.org").verified
 
 
 def test_unverified_account_cannot_log_in_and_is_told_why(client):

@@ -58,6 +58,7 @@ def test_people_who_sign_up_get_the_private_default(client):
     client.post(
         "/accounts/signup/",
         {
+            "credential_name": "Nadia Haddad",
             "email": "nadia@example.org",
             "username": "nadia",
             "password1": PASSWORD,

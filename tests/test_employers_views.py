@@ -75,10 +75,62 @@ def upload(content: bytes, name="ids.csv"):
 # --- Sign-up ----------------------------------------------------------------------------------
 
 
-def test_signup_asks_anonymous_people_to_log_in_first(client):
+def test_signup_sends_anonymous_people_to_the_landing_page(client):
     response = client.get("/employers/signup/")
     assert response.status_code == 302
-    assert response.url == "/accounts/login/?next=/employers/signup/"
+    assert response.url == "/employers/"
+    assert client.post("/employers/signup/", {"name": "x", "reason": "y"}).url == "/employers/"
+    assert not Organisation.objects.exists()
+
+
+def test_the_landing_page_says_what_employers_can_do_and_how_to_start(
+    client, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(0):  # anonymous: no session, no user, no organisation
+        response = client.get("/employers/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Check the credentials people show you</h1>" in html
+    for feature in ("Verify by id", "Scan the QR code", "Upload the PDF", "Upload the JSON"):
+        assert f"<h3>{feature}</h3>" in html
+    assert "<h3>Use the API</h3>" in html and 'href="/api/docs/"' in html
+    assert f"up to {bulk.MAX_ROWS:,} credential ids" in html
+    # One flow: sign up, confirm the email, and land on the registration form.
+    assert 'href="/accounts/signup/?next=/employers/signup/"' in html
+    assert 'href="/accounts/login/?next=/employers/"' in html
+    signup = client.get("/accounts/signup/?next=/employers/signup/").content.decode()
+    assert "Step 1 of 2: your account." in signup
+    assert "Step 1 of 2" not in client.get("/accounts/signup/").content.decode()
+
+
+def test_people_without_an_organisation_are_offered_to_register_one(learner):
+    html = signed_in(learner).get("/employers/").content.decode()
+    assert '<a class="button" href="/employers/signup/">Register your organisation</a>' in html
+    assert "/accounts/signup/" not in html.split("<main")[1]
+
+
+def test_the_header_links_members_to_the_employer_area(learner, hr, approved):
+    link = 'href="/employers/">Employer area</a>'
+    assert link not in signed_in(learner).get("/dashboard/").content.decode()
+    assert link in signed_in(hr).get("/dashboard/").content.decode()
+    # Registering an organisation shows the link at once (the cached answer is replaced).
+    client = signed_in(learner)
+    client.get("/dashboard/")
+    client.post("/employers/signup/", {"name": "Lena Films", "reason": "We hire."})
+    assert link in client.get("/dashboard/").content.decode()
+
+
+def test_the_header_link_costs_no_query_once_known(learner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import queries_on
+
+    client = signed_in(learner)
+    client.get("/dashboard/")
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/dashboard/")
+    assert queries_on(ctx, "employers_organisationmember") == 0
 
 
 def test_signup_registers_a_pending_organisation_and_shows_it_waiting(learner):
@@ -132,7 +184,7 @@ def test_signup_with_a_taken_name_says_so_beside_the_name(learner, approved):
 
 
 def test_the_employer_area_sends_people_where_they_belong(learner, hr, approved):
-    assert signed_in(learner).get("/employers/").url == "/employers/signup/"
+    assert signed_in(learner).get("/employers/").status_code == 200  # the landing page
     assert signed_in(hr).get("/employers/").url == f"/employers/{approved.pk}/"
     second = make_organisation("Second Co", members=[hr])
     page = signed_in(hr).get("/employers/")
@@ -650,15 +702,15 @@ ACCESS = [
         "get",
         "/employers/",
         {
-            "anonymous": LOGIN,
-            "learner": 302,
+            "anonymous": 200,  # the landing page
+            "learner": 200,
             "pending_member": 302,
             "approved_member": 302,
             "other_member": 302,
-            "admin": 302,
+            "admin": 200,
         },
     ),
-    ("get", "/employers/signup/", {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 200)}),
+    ("get", "/employers/signup/", {"anonymous": 302, **dict.fromkeys(ROLES[1:], 200)}),
     ("get", "/employers/{a}/", only_members_of_a(200)),
     ("get", "/employers/{a}/check/", only_members_of_a(200)),
     ("post", "/employers/{a}/check/", only_members_of_a(200)),

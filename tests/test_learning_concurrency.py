@@ -88,3 +88,31 @@ def test_completing_different_last_steps_at_once_still_completes(learner, make_c
     assert errors == []
     assert StepCompletion.objects.count() == THREADS
     assert CourseCompletion.objects.filter(user=learner, course=course).count() == 1
+
+
+def test_completing_while_confirming_the_name_issues_once_with_the_confirmed_name(make_course):
+    """Whichever commits first, the credential is issued exactly once, with the new name."""
+    from accounts.services import credential_name_confirm
+    from credentials.models import Credential
+    from tests.conftest import make_user
+
+    course = make_course(lessons=1)
+    lesson = LessonPage.objects.child_of(course).get()
+
+    def race(user, name):
+        def act(index):
+            if index == 0:
+                services.step_complete(user=user, step=lesson)
+            else:
+                credential_name_confirm(user=user, credential_name=name)
+
+        return run_concurrently(act, count=2)
+
+    for round_ in range(5):
+        user = make_user(f"racer{round_}", credential_name_confirmed_at=None)
+        services.enrollment_create(user=user, course=course)
+        name = f"Racer Number {round_}"
+        assert race(user, name) == []
+        credential = Credential.objects.get(user=user)
+        assert credential.status == Credential.Status.ISSUED, round_
+        assert (credential.printed_name, credential.attempts) == (name, 1)

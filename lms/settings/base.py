@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.admin_access.context",
+                "employers.membership.context",
             ],
         },
     },
@@ -207,6 +208,9 @@ ACCOUNT_FORMS = {
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Confirming the address in the browser that signed up logs the person in and takes them back
+# to where sign-up started (its ``next``); elsewhere they log in first (accounts.views).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # One address per person, changed by verifying the new one (simpler than a list of addresses).
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False  # GET shows a confirmation page; only POST logs out.

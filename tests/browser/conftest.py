@@ -6,6 +6,7 @@ Without Chromium these tests skip locally but fail under CI=true.
 """
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -70,6 +71,20 @@ class DemoServer(str):
 
     def log_text(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def confirmation_link(self, email: str, timeout: float = 10) -> str:
+        """The email-confirmation link last sent to ``email`` (printed by the console email
+        backend), pointing at this server."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            log = self.log_text()
+            position = log.rfind(f"To: {email}")
+            if position != -1:
+                match = re.search(r"https?://\S+(/accounts/confirm-email/\S+)", log[position:])
+                if match:
+                    return self + match.group(1)
+            time.sleep(0.2)
+        raise AssertionError(f"no confirmation email for {email} in the server log")
 
     def manage(self, *args: str) -> str:
         """Run a management command against the server's database (same env); its stdout."""

@@ -17,6 +17,8 @@ PAGES = {
     "search results": "/search/?query=bias",
     "search empty": "/search/?query=zzzqqq",
     "login": "/accounts/login/",
+    "employers": "/employers/",
+    "api reference": "/api/docs/",
     "not found": "/no-such-page/",
 }
 

@@ -65,6 +65,7 @@ def test_sign_up_with_errors_then_verification_page(demo_server, page):
     assert_accessible(page)
 
     name = f"a11y{uuid.uuid4().hex[:8]}"
+    page.fill("#id_credential_name", "Ada Eleven")
     page.fill("#id_email", f"{name}@example.org")
     page.fill("#id_username", name)
     page.fill("#id_password1", "a-long-demo-passphrase")
@@ -95,6 +96,7 @@ def test_signed_in_account_pages_have_no_axe_violations(demo_server, page):
 
     for path in [
         "/accounts/profile/",
+        "/accounts/name/?next=/dashboard/",
         "/accounts/email/",
         "/accounts/password/change/",
         "/accounts/delete/",
@@ -134,3 +136,12 @@ def test_pages_showing_a_message_have_no_axe_violations(demo_server, page):
     submit(page)
     assert page.locator(".messages").get_by_text("Your profile has been saved.").count() == 1
     assert axe_violations(page) == []
+
+
+def test_name_confirmation_with_errors_has_no_axe_violations(demo_server, page):
+    log_in(page, demo_server)
+    page.goto(demo_server + "/accounts/name/")
+    page.fill("#id_credential_name", "")
+    submit(page)
+    assert page.locator(".error-summary").is_visible()
+    assert_accessible(page)

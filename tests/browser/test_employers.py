@@ -1,8 +1,9 @@
 """An employer registers an organisation and uses the employer area, in a real browser.
 
-On the demo server: the demo learner (one person may be a learner and an employer) logs in
-through the form, registers an organisation, sees it waiting for approval, and checks a
-credential id. Zero axe-core WCAG 2.2 AA violations on every page on the way, errors included.
+On the demo server: a new employer signs up from the landing page and registers in one flow;
+the demo learner (one person may be a learner and an employer) logs in through the form,
+registers an organisation, sees it waiting for approval, and checks a credential id. Zero
+axe-core WCAG 2.2 AA violations on every page on the way, errors included.
 """
 
 import uuid
@@ -31,10 +32,78 @@ def assert_accessible(page):
     assert axe_violations(page) == []
 
 
+# The right edge of the widest thing in <main> (the header fitting phones is issue 13, item 4).
+MAIN_RIGHT_EDGE = """() => Math.max(0, ...Array.from(document.querySelectorAll('main *'),
+    (element) => element.getBoundingClientRect().right))"""
+
+
+def no_sideways_scroll_at_320(page):
+    """WCAG 2.2 SC 1.4.10 (Reflow): the page's content fits a 320 CSS px window."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 320, "height": 800})
+    try:
+        right = page.evaluate(MAIN_RIGHT_EDGE)
+        assert right <= 320, f"{page.url}: content reaches {right}px at 320px"
+    finally:
+        page.set_viewport_size(size)
+
+
+def test_a_new_employer_signs_up_and_registers_in_one_flow(demo_server, page):
+    """From the landing page: an account, the email link, then straight to registering."""
+    page.goto(demo_server + "/employers/signup/")  # anonymous: to the landing page first
+    assert page.url == demo_server + "/employers/"
+    assert page.locator("h1").inner_text() == "Check the credentials people show you"
+    main = page.locator("main").inner_text()
+    for words in ("Verify by id", "QR code", "PDF", "JSON", "API", "Check many at once"):
+        assert words in main, words
+    assert_accessible(page)
+    no_sideways_scroll_at_320(page)
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="Create an account and register your organisation").click()
+    assert "Step 1 of 2" in page.locator("main").inner_text()
+    assert_accessible(page)
+    name = f"hr{uuid.uuid4().hex[:8]}"
+    email = f"{name}@example.org"
+    page.fill("#id_credential_name", "Harper Reyes")
+    page.fill("#id_email", email)
+    page.fill("#id_username", name)
+    page.fill("#id_password1", "a-long-employer-passphrase")
+    page.fill("#id_password2", "a-long-employer-passphrase")
+    submit(page, "Create account")
+
+    # The emailed link logs them in and goes on to registering the organisation.
+    page.goto(demo_server.confirmation_link(email))
+    submit(page, "Confirm email address")
+    assert page.url == demo_server + "/employers/signup/"
+    assert page.locator("h1").inner_text() == "Register your organisation"
+    assert_accessible(page)
+
+    organisation = f"Harbour Post {uuid.uuid4().hex[:6]}"
+    page.fill("#id_name", organisation)
+    page.fill("#id_reason", "We hire compositors and check their training.")
+    submit(page, "Register organisation")
+    assert page.locator("h1").inner_text() == organisation
+
+    # The header now leads members to the employer area.
+    page.goto(demo_server + "/dashboard/")
+    with page.expect_navigation():
+        page.locator("header").get_by_role("link", name="Employer area").click()
+    assert page.locator("h1").inner_text() == organisation
+    assert_accessible(page)
+
+
+def test_the_api_reference_is_readable_and_accessible(demo_server, page):
+    page.goto(demo_server + "/api/docs/")
+    assert page.get_by_role("link", name="POST /employers/api/bulk-check").count() == 1
+    assert_accessible(page)
+    no_sideways_scroll_at_320(page)
+
+
 def test_signing_up_an_organisation_and_checking_a_credential(demo_server, page):
-    # Anonymous people are sent to log in first, and come back to the sign-up page.
+    # Logging in from the landing page comes back to the sign-up page.
     page.goto(demo_server + "/employers/signup/")
-    assert "/accounts/login/" in page.url
+    assert page.url == demo_server + "/employers/"
     log_in(page, demo_server, "/employers/signup/")
     assert page.url == demo_server + "/employers/signup/"
     assert page.locator("h1").inner_text() == "Register your organisation"

@@ -12,6 +12,7 @@ NAME = "Verity Nakamura-Ørsted"
 
 SETUP = """
 from django.contrib.auth import get_user_model
+from django.utils.timezone import now
 from courses import services
 from courses.models import CoursePage, LessonPage
 from credentials.models import Credential
@@ -19,7 +20,7 @@ from credentials.services import credential_issue
 
 user = get_user_model().objects.create_user(
     username="{username}", email="{username}@example.org", password="{password}",
-    credential_name="{name}", verification_visibility="full",
+    credential_name="{name}", verification_visibility="full", credential_name_confirmed_at=now(),
 )
 course = CoursePage.objects.get(code="AIPV-103")
 services.enrollment_create(user=user, course=course)
