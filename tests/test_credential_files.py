@@ -39,7 +39,8 @@ def public_media_url(credential: Credential) -> str:
 
 
 def files_under_media_root() -> list[Path]:
-    return [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+    """Certificate files under the public media folder (other tests' images share it)."""
+    return [p for p in Path(settings.MEDIA_ROOT, "credentials").rglob("*") if p.is_file()]
 
 
 @pytest.mark.urls(__name__)
