@@ -44,6 +44,7 @@ def create_pending(count: int, prefix: str = "issue") -> list[int]:
                 password=password,
                 credential_name=f"Issue Learner {n}",
                 display_name=f"Issue Learner {n}",
+                credential_name_confirmed_at=timezone.now(),  # or issuance waits for the name
             )
             for n in range(count)
         ),

@@ -5,13 +5,13 @@ account an administrator made, or older accounts) confirm it before their first 
 """
 
 import pytest
-from django.core.files.storage import default_storage
 
 from accounts import services as account_services
 from courses import services as course_services
 from courses.models import LessonPage
 from credentials import services
 from credentials.models import Credential
+from credentials.storage import private_storage
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +68,7 @@ def test_confirming_the_name_issues_the_held_credential_exactly_once(
     credential.refresh_from_db()
     assert (credential.status, credential.attempts) == (Credential.Status.ISSUED, 1)
     assert Credential.objects.count() == 1
-    assert default_storage.listdir("credentials")[1].count(f"{credential.public_id}.pdf") == 1
+    assert private_storage().listdir("credentials")[1].count(f"{credential.public_id}.pdf") == 1
 
 
 def test_once_confirmed_later_credentials_are_issued_at_once(

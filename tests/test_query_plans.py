@@ -107,7 +107,12 @@ def _dataset() -> dict:
     }
     User = get_user_model()
     User.objects.bulk_create(
-        User(username=f"plan{n:05d}", email=f"plan{n:05d}@example.org", password="!")
+        User(
+            username=f"plan{n:05d}",
+            email=f"plan{n:05d}@example.org",
+            password="!",
+            credential_name_confirmed_at=timezone.now(),  # or their credentials wait for it
+        )
         for n in range(LEARNERS)
     )
     learners = list(User.objects.filter(username__startswith="plan").order_by("pk"))
